@@ -11,6 +11,13 @@
     "data": [
         "security/spm_security.xml",
         "security/ir.model.access.csv",
+        "data/spm_measure_data.xml",
+        "data/spm_quota_data.xml",
+        "views/spm_measure_views.xml",
+        "views/spm_quota_line_views.xml",
+        "views/spm_quota_plan_views.xml",
+        "views/spm_quota_adjustment_views.xml",
+        "views/spm_menus.xml",
     ],
     "installable": True,
 }

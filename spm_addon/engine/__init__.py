@@ -1,0 +1,7 @@
+"""Pure arithmetic of spm_addon: no Odoo import here.
+
+Allocation, rounding, pacing, tiers and scoring curves work on plain numbers and dates so that
+quotas, KPIs and commissions share one tested implementation.
+"""
+
+from . import allocation, curves, pacing, periods, tiers  # noqa: F401

@@ -1,0 +1,69 @@
+"""Split a whole into parts that sum to it exactly."""
+
+from decimal import ROUND_FLOOR, Decimal
+
+
+def _quantum(digits):
+    return Decimal(1).scaleb(-digits)
+
+
+def largest_remainder(total, weights, digits=2):
+    """Split ``total`` in proportion to ``weights``, rounded to ``digits`` decimals.
+
+    The parts always sum to ``total`` rounded to ``digits``: each part is first rounded down, then
+    the units left over go to the parts with the largest remainders (ties: the earlier part).
+    All-zero weights split equally. Negative weights are refused.
+
+    >>> largest_remainder(100, [1, 1, 1], 2)
+    [33.34, 33.33, 33.33]
+    """
+    weights = [Decimal(str(w)) for w in weights]
+    if not weights:
+        return []
+    if any(w < 0 for w in weights):
+        raise ValueError("weights must not be negative")
+    quantum = _quantum(digits)
+    total = Decimal(str(total)).quantize(quantum)
+    weight_sum = sum(weights)
+    if weight_sum == 0:
+        weights = [Decimal(1)] * len(weights)
+        weight_sum = Decimal(len(weights))
+    exact = [total * w / weight_sum for w in weights]
+    floors = [(e / quantum).to_integral_value(ROUND_FLOOR) * quantum for e in exact]
+    units_left = int(((total - sum(floors)) / quantum).to_integral_value())
+    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+    for i in order[:units_left]:
+        floors[i] += quantum
+    return [float(f) for f in floors]
+
+
+def split_equal(total, count, digits=2):
+    """Split ``total`` into ``count`` equal parts that sum to it exactly."""
+    return largest_remainder(total, [1] * count, digits)
+
+
+def history_weights(history, growth_rate=0.0, fallback=None):
+    """Weights from history amounts, with ``growth_rate`` (0.15 = +15 %) applied.
+
+    A growth rate scales every part alike, so it changes totals, not shares; it is kept here so
+    that the suggested total (``sum(history) * (1 + growth)``) and the shares come from one place.
+    Parts with no history (new hires) get ``fallback`` (default: the average of the others).
+    """
+    history = [max(float(h or 0.0), 0.0) for h in history]
+    known = [h for h in history if h > 0]
+    if fallback is None:
+        fallback = (sum(known) / len(known)) if known else 1.0
+    return [(h if h > 0 else fallback) * (1.0 + growth_rate) for h in history]
+
+
+def seasonal_weights(monthly_history):
+    """Weights of each period from history; all-zero history gives equal weights."""
+    values = [max(float(v or 0.0), 0.0) for v in monthly_history]
+    if not any(values):
+        return [1.0] * len(values)
+    return values
+
+
+def rollup(children):
+    """Bottom-up total of child targets."""
+    return round(sum(float(c or 0.0) for c in children), 6)

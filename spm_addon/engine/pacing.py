@@ -1,0 +1,29 @@
+"""Attainment and pacing figures of one target."""
+
+
+def ratio(numerator, denominator, default=0.0):
+    """numerator / denominator, or ``default`` when the denominator is zero."""
+    return numerator / denominator if denominator else default
+
+
+def attainment(actual, target):
+    """Percent of the target reached; 0 when there is no target."""
+    return ratio(actual, target) * 100.0
+
+
+def pacing(target, actual, expected_share):
+    """Figures of a target at a point in time.
+
+    ``expected_share`` is the part of the target that should be reached by now (0.0 to 1.0),
+    from working days or from the seasonal curve. Returns expected-to-date, pace (actual vs
+    expected, in %), projected end result (linear from the pace) and gap (projected - target).
+    """
+    expected = target * expected_share
+    pace = ratio(actual, expected) * 100.0 if expected_share else 0.0
+    projected = ratio(actual, expected_share, default=actual)
+    return {
+        "expected": expected,
+        "pace": pace,
+        "projected": projected,
+        "gap": projected - target,
+    }

@@ -1,0 +1,195 @@
+from datetime import datetime, time, timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.osv import expression
+from odoo.tools import SQL
+from odoo.tools.safe_eval import safe_eval
+
+DATE_TYPES = ("date", "datetime")
+NUMBER_TYPES = ("integer", "float", "monetary")
+
+
+class SpmMeasure(models.Model):
+    """What is counted: a model, its date, owner and value fields, and a domain.
+
+    One grouped SQL query per measure and period returns the figure of every owner (and month, team
+    or product category) at once; quotas, KPIs and commissions all read their actuals from here.
+    """
+
+    _name = "spm.measure"
+    _description = "Performance Measure"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char(help="Technical key, unique per company, used in imports and reports.")
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    description = fields.Text(translate=True)
+    company_id = fields.Many2one("res.company", help="Leave empty to share the measure between companies.")
+    model_id = fields.Many2one(
+        "ir.model", string="Source Model", required=True, ondelete="cascade",
+        domain=[("transient", "=", False)],
+    )
+    model_name = fields.Char(related="model_id.model", string="Model Name")
+    domain = fields.Char(default="[]", help="Only the records matching this filter are counted.")
+    date_field_id = fields.Many2one(
+        "ir.model.fields", string="Date Field", required=True, ondelete="cascade",
+        domain="[('model_id', '=', model_id), ('ttype', 'in', ('date', 'datetime')), ('store', '=', True)]",
+    )
+    user_field_id = fields.Many2one(
+        "ir.model.fields", string="Salesperson Field", required=True, ondelete="cascade",
+        domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), ('relation', '=', 'res.users')]",
+    )
+    team_field_id = fields.Many2one(
+        "ir.model.fields", string="Sales Team Field", ondelete="set null",
+        domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), ('relation', '=', 'crm.team')]",
+    )
+    categ_field_id = fields.Many2one(
+        "ir.model.fields", string="Product Category Field", ondelete="set null",
+        domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), ('relation', '=', 'product.category')]",
+        help="Needed to split targets by product category.",
+    )
+    aggregation = fields.Selection(
+        [
+            ("count", "Count of records"),
+            ("sum", "Sum of a field"),
+            ("avg", "Average of a field"),
+            ("count_distinct", "Distinct count of a field"),
+        ],
+        required=True, default="sum",
+    )
+    value_field_id = fields.Many2one(
+        "ir.model.fields", string="Value Field", ondelete="cascade",
+        domain="[('model_id', '=', model_id), ('store', '=', True)]",
+    )
+    rate_field_id = fields.Many2one(
+        "ir.model.fields", string="Currency Rate Field", ondelete="set null",
+        domain="[('model_id', '=', model_id), ('ttype', '=', 'float'), ('store', '=', True)]",
+        help="When set, each value is divided by this rate: amounts in the document's currency become "
+        "amounts in the company's currency at the rate of the document's date (e.g. Currency Rate of "
+        "sale orders).",
+    )
+    is_monetary = fields.Boolean(
+        string="Monetary", compute="_compute_is_monetary", store=True, readonly=False,
+        help="The figure is an amount in the company's currency.",
+    )
+
+    _sql_constraints = [
+        ("code_company_uniq", "unique(code, company_id)", "A measure code must be unique per company."),
+    ]
+
+    @api.depends("aggregation", "value_field_id")
+    def _compute_is_monetary(self):
+        for measure in self:
+            measure.is_monetary = (
+                measure.aggregation in ("sum", "avg") and measure.value_field_id.ttype == "monetary"
+            )
+
+    @api.constrains("model_id", "domain", "date_field_id", "user_field_id", "team_field_id",
+                    "categ_field_id", "aggregation", "value_field_id", "rate_field_id")
+    def _check_definition(self):
+        for measure in self:
+            model = measure.model_id
+            for field in (measure.date_field_id, measure.user_field_id, measure.team_field_id,
+                          measure.categ_field_id, measure.value_field_id, measure.rate_field_id):
+                if field and field.model_id != model:
+                    raise ValidationError(self.env._(
+                        "Measure %(measure)s: the field %(field)s does not belong to the model %(model)s.",
+                        measure=measure.name, field=field.field_description, model=model.name,
+                    ))
+            value = measure.value_field_id
+            if measure.aggregation in ("sum", "avg") and (not value or value.ttype not in NUMBER_TYPES):
+                raise ValidationError(self.env._(
+                    "Measure %(measure)s: a sum or an average needs a numeric value field "
+                    "(integer, decimal or monetary), not %(field)s.",
+                    measure=measure.name, field=value.field_description or self.env._("nothing"),
+                ))
+            if measure.aggregation == "count_distinct" and not value:
+                raise ValidationError(self.env._(
+                    "Measure %(measure)s: choose the field whose distinct values are counted.",
+                    measure=measure.name,
+                ))
+            measure._get_domain()
+
+    def _get_domain(self):
+        """The measure's filter as a domain, checked against its model."""
+        self.ensure_one()
+        try:
+            domain = safe_eval(self.domain or "[]", {"uid": self.env.uid})
+            self.env[self.model_name].sudo()._search(domain)
+        except Exception as error:
+            raise ValidationError(self.env._(
+                "Measure %(measure)s: the filter %(domain)s is not valid for %(model)s: %(error)s",
+                measure=self.name, domain=self.domain, model=self.model_id.name, error=error,
+            )) from error
+        return domain
+
+    def _date_bounds(self, date_from, date_to):
+        """Domain on the date field for [date_from, date_to], whole days included."""
+        fname = self.date_field_id.name
+        if self.date_field_id.ttype == "datetime":
+            start = datetime.combine(date_from, time.min)
+            stop = datetime.combine(date_to + timedelta(days=1), time.min)
+            return [(fname, ">=", start), (fname, "<", stop)]
+        return [(fname, ">=", date_from), (fname, "<=", date_to)]
+
+    def _value_sql(self, model, query):
+        alias = model._table
+        if self.aggregation == "count":
+            return SQL("COUNT(*)")
+        value = model._field_to_sql(alias, self.value_field_id.name, query)
+        if self.aggregation == "count_distinct":
+            return SQL("COUNT(DISTINCT %s)", value)
+        if self.rate_field_id:
+            rate = model._field_to_sql(alias, self.rate_field_id.name, query)
+            value = SQL("(%s / COALESCE(NULLIF(%s, 0), 1))", value, rate)
+        return SQL("SUM(%s)", value) if self.aggregation == "sum" else SQL("AVG(%s)", value)
+
+    def _read_values(self, date_from, date_to, groupby=("user",), domain=None, company_ids=None):
+        """Figures of the measure over [date_from, date_to], grouped in one SQL query.
+
+        ``groupby`` names dimensions among 'user', 'team', 'categ' and 'month' (first day of the
+        month, a date). Returns ``{key tuple: value}``, keys in the order of ``groupby``. Record
+        rules are not applied: callers decide who may see the figures.
+        """
+        self.ensure_one()
+        model = self.env[self.model_name].sudo().with_context(active_test=False)
+        if not model._auto:
+            self.env.flush_all()  # a SQL view reads tables of other models
+        full_domain = expression.AND([self._get_domain(), self._date_bounds(date_from, date_to), domain or []])
+        if company_ids and "company_id" in model._fields and model._fields["company_id"].store:
+            full_domain = expression.AND([full_domain, [("company_id", "in", list(company_ids))]])
+        query = model._search(full_domain)
+        alias = model._table
+        columns = {
+            "user": lambda: model._field_to_sql(alias, self.user_field_id.name, query),
+            "team": lambda: model._field_to_sql(alias, self.team_field_id.name, query),
+            "categ": lambda: model._field_to_sql(alias, self.categ_field_id.name, query),
+            "month": lambda: SQL(
+                "date_trunc('month', %s)::date", model._field_to_sql(alias, self.date_field_id.name, query)
+            ),
+        }
+        keys = [columns[dim]() for dim in groupby]
+        value = self._value_sql(model, query)
+        select = SQL(", ").join([*keys, value])
+        sql = SQL("SELECT %s FROM %s WHERE %s", select, query.from_clause, query.where_clause or SQL("TRUE"))
+        if keys:
+            sql = SQL("%s GROUP BY %s", sql, SQL(", ").join(keys))
+        rows = self.env.execute_query(sql)
+        width = len(keys)
+        return {tuple(row[:width]): float(row[width] or 0.0) for row in rows}
+
+    def _source_action(self, date_from, date_to, domain=None):
+        """Window action listing the records behind a figure."""
+        self.ensure_one()
+        full_domain = expression.AND([self._get_domain(), self._date_bounds(date_from, date_to), domain or []])
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.name,
+            "res_model": self.model_name,
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+            "domain": full_domain,
+            "context": {"create": False},
+        }

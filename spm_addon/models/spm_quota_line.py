@@ -1,0 +1,312 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from ..engine import allocation
+
+LEVELS = [
+    ("company", "Company"),
+    ("team", "Sales Team"),
+    ("user", "Salesperson"),
+    ("categ", "Product Category"),
+    ("period", "Period"),
+]
+PERIOD_TYPES = [("plan", "Whole Plan"), ("quarter", "Quarter"), ("month", "Month"), ("week", "Week")]
+FIGURE_FIELDS = (
+    "actual_amount", "attainment", "expected_amount", "pace", "projected_amount", "gap_amount", "refresh_date",
+)
+
+
+class SpmQuotaLine(models.Model):
+    """One target of a quota plan: a node of the cascade company > team > salesperson > period."""
+
+    _name = "spm.quota.line"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _description = "Quota Line"
+    _order = "plan_id, depth, team_id, user_id, categ_id, date_from, id"
+    _rec_names_search = ["team_id", "user_id", "categ_id"]
+
+    plan_id = fields.Many2one("spm.quota.plan", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="plan_id.currency_id")
+    measure_id = fields.Many2one(related="plan_id.measure_id")
+    state = fields.Selection(related="plan_id.state")
+    parent_id = fields.Many2one("spm.quota.line", string="Parent Target", ondelete="cascade", index=True)
+    child_ids = fields.One2many("spm.quota.line", "parent_id", string="Split")
+    level = fields.Selection(LEVELS, required=True, default="period")
+    depth = fields.Integer(readonly=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", index=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", index=True)
+    categ_id = fields.Many2one("product.category", string="Product Category", index=True)
+    period_type = fields.Selection(PERIOD_TYPES, required=True, default="plan")
+    date_from = fields.Date(required=True)
+    date_to = fields.Date(required=True)
+    target = fields.Monetary(currency_field="currency_id", tracking=True, help="The quota to reach over the period.")
+    capacity_weight = fields.Float(
+        default=1.0, digits=(16, 2),
+        help="Relative capacity of a salesperson or team, used by capacity allocation "
+        "(e.g. 1.0 for an experienced rep, 0.5 for a new hire ramping up).",
+    )
+    is_pinned = fields.Boolean(
+        string="Pinned", help="Rebalancing and allocation leave a pinned target as it is.",
+    )
+    history_amount = fields.Monetary(
+        currency_field="currency_id", readonly=True, help="The history the allocation was based on.",
+    )
+    children_total = fields.Monetary(compute="_compute_children_total", currency_field="currency_id")
+    balance_gap = fields.Monetary(
+        compute="_compute_children_total", currency_field="currency_id",
+        search="_search_balance_gap",
+        help="Sum of the split minus this target: zero when the tree is consistent.",
+    )
+    actual_amount = fields.Float(string="Actual", readonly=True, digits=(16, 2))
+    attainment = fields.Float(string="Attainment (%)", readonly=True, digits=(16, 1), aggregator="avg")
+    expected_amount = fields.Float(string="Expected to Date", readonly=True, digits=(16, 2))
+    pace = fields.Float(string="Pace (%)", readonly=True, digits=(16, 1), aggregator="avg")
+    projected_amount = fields.Float(string="Projected", readonly=True, digits=(16, 2))
+    gap_amount = fields.Float(string="Projected Gap", readonly=True, digits=(16, 2))
+    refresh_date = fields.Datetime(string="Figures Updated On", readonly=True)
+    adjustment_ids = fields.One2many("spm.quota.adjustment", "line_id", string="Adjustments")
+    adjustment_count = fields.Integer(compute="_compute_adjustment_count")
+
+    _sql_constraints = [
+        ("weight_positive", "CHECK(capacity_weight >= 0)", "A capacity weight cannot be negative."),
+    ]
+
+    @api.depends("level", "team_id", "user_id", "categ_id", "period_type", "date_from")
+    def _compute_display_name(self):
+        for line in self:
+            if line.level == "period":
+                line.display_name = self._period_label(line.period_type, line.date_from)
+            elif line.level == "company":
+                line.display_name = line.plan_id.company_id.name or line.plan_id.name
+            else:
+                record = {"team": line.team_id, "user": line.user_id, "categ": line.categ_id}[line.level]
+                line.display_name = record.display_name
+
+    @api.model
+    def _period_label(self, period_type, day):
+        if not day:
+            return ""
+        if period_type == "quarter":
+            return f"{day.year} Q{(day.month - 1) // 3 + 1}"
+        if period_type == "month":
+            return f"{day.year}-{day.month:02d}"
+        if period_type == "week":
+            return self.env._("Week of %(date)s", date=day.isoformat())
+        return str(day.year)
+
+    @api.depends("child_ids.target", "target")
+    def _compute_children_total(self):
+        totals = dict(self._read_group([("parent_id", "in", self.ids)], ["parent_id"], ["target:sum"]))
+        for line in self:
+            total = totals.get(line, 0.0) if line.id else sum(line.child_ids.mapped("target"))
+            line.children_total = total
+            has_children = line.id in self.ids and line in totals or bool(line.child_ids)
+            line.balance_gap = line.currency_id.round(total - line.target) if has_children else 0.0
+
+    def _search_balance_gap(self, operator, value):
+        if operator not in ("!=", "=") or value not in (0, 0.0, False):
+            raise UserError(self.env._("Only 'is zero' and 'is not zero' are supported on the balance gap."))
+        rows = self.env.execute_query(SQL(
+            """SELECT p.id FROM spm_quota_line p JOIN spm_quota_line c ON c.parent_id = p.id
+               GROUP BY p.id HAVING ROUND(SUM(c.target), 2) != ROUND(MAX(p.target), 2)"""
+        ))
+        ids = [row[0] for row in rows]
+        return [("id", "in" if operator == "!=" else "not in", ids)]
+
+    def _compute_adjustment_count(self):
+        counts = dict(self.env["spm.quota.adjustment"]._read_group(
+            [("line_id", "in", self.ids)], ["line_id"], ["__count"],
+        ))
+        for line in self:
+            line.adjustment_count = counts.get(line, 0)
+
+    @api.constrains("date_from", "date_to", "plan_id")
+    def _check_dates(self):
+        for line in self:
+            plan = line.plan_id
+            if line.date_to < line.date_from:
+                raise ValidationError(self.env._(
+                    "The target %(line)s ends on %(end)s, before it starts on %(start)s.",
+                    line=line.display_name, end=line.date_to, start=line.date_from,
+                ))
+            if line.date_from < plan.date_from or line.date_to > plan.date_to:
+                raise ValidationError(self.env._(
+                    "The target %(line)s (%(start)s - %(end)s) lies outside the plan period "
+                    "%(plan_start)s - %(plan_end)s.",
+                    line=line.display_name, start=line.date_from, end=line.date_to,
+                    plan_start=plan.date_from, plan_end=plan.date_to,
+                ))
+
+    @api.constrains("target")
+    def _check_target(self):
+        for line in self:
+            if line.target < 0:
+                raise ValidationError(self.env._(
+                    "The target of %(line)s cannot be negative (%(target)s).",
+                    line=line.display_name, target=line.target,
+                ))
+
+    @api.constrains("user_id", "parent_id", "level")
+    def _check_user_in_team(self):
+        for line in self.filtered(lambda rec: rec.level == "user" and rec.team_id):
+            members = line.team_id.with_context(active_test=False).member_ids
+            if line.user_id not in members and line.user_id != line.team_id.user_id:
+                raise ValidationError(self.env._(
+                    "%(user)s is not a member of the sales team %(team)s: add them to the team first.",
+                    user=line.user_id.name, team=line.team_id.name,
+                ))
+
+    def _check_strict(self):
+        """In a strict plan a split may not total more than its parent (checked once the tree is
+        consistent again, after propagation)."""
+        parents = self.parent_id.filtered("plan_id.is_strict")
+        for parent in parents:
+            total = sum(parent.child_ids.mapped("target"))
+            if parent.currency_id.compare_amounts(total, parent.target) > 0:
+                raise ValidationError(self.env._(
+                    "Strict plan %(plan)s: the split of %(line)s totals %(total)s, more than its target "
+                    "%(target)s.",
+                    plan=parent.plan_id.name, line=parent.display_name,
+                    total=parent.currency_id.format(total), target=parent.currency_id.format(parent.target),
+                ))
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        plans = self.env["spm.quota.plan"].browse({vals.get("plan_id") for vals in vals_list})
+        plans._check_editable()
+        lines = super().create(vals_list)
+        lines._check_strict()
+        return lines
+
+    def write(self, vals):
+        if set(vals) - set(FIGURE_FIELDS):
+            self.plan_id._check_editable()
+        if "target" not in vals or self.env.context.get("spm_skip_target_rules"):
+            return super().write(vals)
+        old_targets = {line: line.target for line in self}
+        active = self.filtered(lambda line: line.plan_id.state == "active")
+        reason = self.env.context.get("spm_adjust_reason")
+        if active and not reason:
+            raise UserError(self.env._(
+                "The plan %(plan)s is active: change its targets with the Adjust button, "
+                "which records the reason.", plan=active[0].plan_id.name,
+            ))
+        result = super().write(vals)
+        if active:
+            self.env["spm.quota.adjustment"].create([
+                {"line_id": line.id, "old_target": old_targets[line], "new_target": line.target, "reason": reason}
+                for line in active if line.currency_id.compare_amounts(old_targets[line], line.target)
+            ])
+        changes = self._propagate_target_change()
+        if active:
+            self.env["spm.quota.adjustment"].create([
+                {"line_id": line.id, "old_target": old, "new_target": line.target,
+                 "reason": self.env._("Rebalanced: %(reason)s", reason=reason)}
+                for line, old in changes if line.level != "period"
+            ])
+        self._check_strict()
+        return result
+
+    def unlink(self):
+        self.plan_id._check_editable()
+        return super().unlink()
+
+    def action_open_adjust(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Adjust Target"),
+            "res_model": "spm.quota.line.adjust",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_line_id": self.id, "default_new_target": self.target},
+        }
+
+    def action_view_sources(self):
+        self.ensure_one()
+        domain = []
+        measure = self.plan_id.measure_id
+        if self.user_id:
+            domain.append((measure.user_field_id.name, "=", self.user_id.id))
+        elif self.team_id and measure.team_field_id:
+            domain.append((measure.team_field_id.name, "=", self.team_id.id))
+        if self.categ_id and measure.categ_field_id:
+            domain.append((measure.categ_field_id.name, "child_of", self.categ_id.id))
+        return measure._source_action(self.date_from, self.date_to, domain)
+
+    def action_view_adjustments(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("spm_addon.spm_quota_adjustment_action")
+        action["domain"] = [("line_id", "=", self.id)]
+        return action
+
+    def action_open_line(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def _responsible_manager(self):
+        """Who follows up a lagging target: the team leader, else the salesperson's manager, else the
+        plan's responsible."""
+        self.ensure_one()
+        leader = self.team_id.user_id
+        if leader and leader != self.user_id:
+            return leader
+        person = self.user_id or leader
+        employee = person.employee_ids[:1]
+        return employee.parent_id.user_id or self.plan_id.user_id or self.env.user
+
+    def _propagate_target_change(self):
+        """Keep the tree consistent after targets changed: split each changed line's new target over its
+        children in proportion to their current targets, then rebalance or flag its siblings."""
+        lines = self.with_context(spm_skip_target_rules=True)
+        changes = []
+        for line in lines:
+            line._resplit_descendants()
+        for line in lines.filtered(lambda rec: rec.parent_id and rec.plan_id.balance_mode == "rebalance"):
+            siblings = line.parent_id.child_ids - line
+            free = siblings.filtered(lambda rec: not rec.is_pinned)
+            if not free:
+                continue
+            rest = line.parent_id.target - line.target - sum((siblings - free).mapped("target"))
+            if rest < 0:
+                raise ValidationError(self.env._(
+                    "%(line)s cannot take %(target)s: its siblings would have to go below zero to keep "
+                    "%(parent)s at %(parent_target)s. Lower the target or switch the plan to flagging "
+                    "imbalances.",
+                    line=line.display_name, target=line.currency_id.format(line.target),
+                    parent=line.parent_id.display_name,
+                    parent_target=line.currency_id.format(line.parent_id.target),
+                ))
+            parts = allocation.largest_remainder(
+                rest, free.mapped("target"), line.currency_id.decimal_places,
+            )
+            for sibling, part in zip(free, parts, strict=True):
+                if sibling.currency_id.compare_amounts(sibling.target, part):
+                    changes.append((sibling, sibling.target))
+                    sibling.target = part
+                    sibling._resplit_descendants()
+        return changes
+
+    def _resplit_descendants(self):
+        self.ensure_one()
+        children = self.child_ids
+        if not children:
+            return
+        pinned = children.filtered("is_pinned")
+        free = children - pinned
+        if not free:
+            return
+        rest = max(self.target - sum(pinned.mapped("target")), 0.0)
+        parts = allocation.largest_remainder(rest, free.mapped("target"), self.currency_id.decimal_places)
+        for child, part in zip(free, parts, strict=True):
+            if child.currency_id.compare_amounts(child.target, part):
+                child.with_context(spm_skip_target_rules=True).target = part
+                child._resplit_descendants()

@@ -1,0 +1,572 @@
+from collections import defaultdict
+from datetime import date, timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from ..engine import allocation, pacing, periods
+from .spm_quota_line import FIGURE_FIELDS
+
+STATES = [("draft", "Draft"), ("active", "Active"), ("locked", "Locked"), ("closed", "Closed")]
+TIME_SPLITS = {
+    "none": (),
+    "quarter": ("quarter",),
+    "month": ("quarter", "month"),
+    "week": ("quarter", "month", "week"),
+}
+
+
+class SpmQuotaPlan(models.Model):
+    """Targets of one measure over a fiscal period, cascaded company > team > salesperson > period."""
+
+    _name = "spm.quota.plan"
+    _description = "Quota Plan"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "date_from desc, id desc"
+
+    name = fields.Char(required=True, tracking=True, translate=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, tracking=True, index=True,
+    )
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    measure_id = fields.Many2one("spm.measure", required=True, tracking=True, ondelete="restrict")
+    date_from = fields.Date(string="Start", required=True, tracking=True,
+                            default=lambda self: date(fields.Date.today().year, 1, 1))
+    date_to = fields.Date(string="End", required=True, tracking=True,
+                          default=lambda self: date(fields.Date.today().year, 12, 31))
+    state = fields.Selection(STATES, default="draft", required=True, tracking=True, copy=False)
+    user_id = fields.Many2one("res.users", string="Responsible", default=lambda self: self.env.user, tracking=True)
+    team_ids = fields.Many2many("crm.team", string="Sales Teams", help="The teams the company target is split over.")
+    target_amount = fields.Monetary(
+        string="Company Target", currency_field="currency_id", tracking=True,
+        help="Total to split. Left at zero with a history allocation, it is suggested from history and growth.",
+    )
+    time_split = fields.Selection(
+        [("none", "No time split"), ("quarter", "Quarters"), ("month", "Quarters and months"),
+         ("week", "Quarters, months and weeks")],
+        default="month", required=True,
+    )
+    split_by_category = fields.Boolean(help="Split each salesperson's target over product categories.")
+    categ_ids = fields.Many2many("product.category", string="Product Categories")
+    allocation_method = fields.Selection(
+        [("equal", "Equal split"), ("history", "In proportion to history"),
+         ("capacity", "In proportion to capacity"), ("manual", "By hand")],
+        default="history", required=True, tracking=True,
+    )
+    history_basis = fields.Selection(
+        [("same_period", "Same period last year"), ("trailing", "Trailing 12 months")],
+        default="same_period", required=True,
+    )
+    growth_rate = fields.Float(string="Growth (%)", digits=(16, 2), tracking=True)
+    use_seasonality = fields.Boolean(
+        string="Seasonal Split", default=True,
+        help="Split over quarters and months in proportion to last year's months instead of equally.",
+    )
+    balance_mode = fields.Selection(
+        [("rebalance", "Rebalance siblings"), ("flag", "Flag the parent as out of balance")],
+        default="rebalance", required=True,
+        help="What happens when a target is changed by hand.",
+    )
+    is_strict = fields.Boolean(string="Strict", help="Refuse splits whose total exceeds their parent.")
+    expected_basis = fields.Selection(
+        [("working_days", "Working days"), ("seasonal", "Seasonal curve")],
+        string="Expected to Date By", default="seasonal", required=True,
+    )
+    pace_threshold = fields.Float(
+        string="Alert Below Pace (%)", default=80.0,
+        help="Managers get an activity for each target whose pace falls below this.",
+    )
+    line_ids = fields.One2many("spm.quota.line", "plan_id", string="Targets")
+    org_line_ids = fields.One2many(
+        "spm.quota.line", "plan_id", string="Teams and Salespeople",
+        domain=[("level", "in", ("company", "team", "user"))],
+    )
+    line_count = fields.Integer(compute="_compute_line_count")
+    root_line_id = fields.Many2one("spm.quota.line", compute="_compute_line_count", string="Company Line")
+    attainment = fields.Float(compute="_compute_line_count", string="Attainment (%)", digits=(16, 1))
+    refresh_date = fields.Datetime(string="Figures Updated On", readonly=True, copy=False)
+
+    def _compute_line_count(self):
+        counts = dict(self.env["spm.quota.line"]._read_group([("plan_id", "in", self.ids)], ["plan_id"], ["__count"]))
+        roots = self.env["spm.quota.line"].search([("plan_id", "in", self.ids), ("parent_id", "=", False)])
+        root_by_plan = {root.plan_id: root for root in roots}
+        for plan in self:
+            plan.line_count = counts.get(plan, 0)
+            plan.root_line_id = root_by_plan.get(plan, False)
+            plan.attainment = plan.root_line_id.attainment
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for plan in self:
+            if plan.date_to < plan.date_from:
+                raise ValidationError(self.env._(
+                    "The plan %(plan)s ends on %(end)s, before it starts on %(start)s.",
+                    plan=plan.name, end=plan.date_to, start=plan.date_from,
+                ))
+
+    @api.constrains("target_amount", "growth_rate", "pace_threshold")
+    def _check_amounts(self):
+        for plan in self:
+            if plan.target_amount < 0:
+                raise ValidationError(self.env._(
+                    "The company target of %(plan)s cannot be negative (%(amount)s).",
+                    plan=plan.name, amount=plan.target_amount,
+                ))
+            if plan.growth_rate <= -100:
+                raise ValidationError(self.env._("A growth rate must be above -100%."))
+            if plan.pace_threshold < 0:
+                raise ValidationError(self.env._("The alert threshold cannot be negative."))
+
+    @api.constrains("state", "date_from", "date_to", "measure_id", "company_id", "team_ids")
+    def _check_overlap(self):
+        running = self.filtered(lambda plan: plan.state in ("active", "locked"))
+        for plan in running:
+            others = self.search([
+                ("id", "!=", plan.id), ("state", "in", ("active", "locked")),
+                ("company_id", "=", plan.company_id.id), ("measure_id", "=", plan.measure_id.id),
+                ("date_from", "<=", plan.date_to), ("date_to", ">=", plan.date_from),
+            ])
+            for other in others:
+                if not plan.team_ids or not other.team_ids or plan.team_ids & other.team_ids:
+                    raise ValidationError(self.env._(
+                        "The plans %(plan)s and %(other)s measure %(measure)s for the same teams over "
+                        "overlapping periods (%(start)s - %(end)s and %(other_start)s - %(other_end)s). "
+                        "Close one or change its dates.",
+                        plan=plan.name, other=other.name, measure=plan.measure_id.name,
+                        start=plan.date_from, end=plan.date_to,
+                        other_start=other.date_from, other_end=other.date_to,
+                    ))
+
+    def write(self, vals):
+        if set(vals) - {"state", "refresh_date", "message_main_attachment_id"}:
+            self._check_editable()
+        if "state" in vals:
+            self._check_transition(vals["state"])
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_if_draft(self):
+        for plan in self:
+            if plan.state != "draft":
+                raise UserError(self.env._(
+                    "The plan %(plan)s is %(state)s: only draft plans can be deleted.",
+                    plan=plan.name, state=dict(STATES)[plan.state],
+                ))
+
+    def _check_editable(self):
+        for plan in self:
+            if plan.state in ("locked", "closed"):
+                raise UserError(self.env._(
+                    "The plan %(plan)s is %(state)s: its targets can no longer change.",
+                    plan=plan.name, state=dict(STATES)[plan.state].lower(),
+                ))
+
+    def _check_transition(self, new_state):
+        allowed = {"draft": {"active"}, "active": {"locked", "draft"}, "locked": {"closed"}, "closed": set()}
+        for plan in self:
+            if new_state != plan.state and new_state not in allowed[plan.state]:
+                raise UserError(self.env._(
+                    "The plan %(plan)s cannot go from %(old)s to %(new)s.",
+                    plan=plan.name, old=dict(STATES)[plan.state], new=dict(STATES)[new_state],
+                ))
+
+    # Actions
+
+    def action_activate(self):
+        for plan in self:
+            if not plan.line_ids:
+                raise UserError(self.env._("Allocate the plan %(plan)s before activating it.", plan=plan.name))
+        self.state = "active"
+        self._refresh_figures()
+
+    def action_lock(self):
+        self.state = "locked"
+
+    def action_close(self):
+        self._refresh_figures()
+        self.state = "closed"
+
+    def action_reset_draft(self):
+        self.state = "draft"
+
+    def action_refresh(self):
+        self._refresh_figures()
+
+    def action_allocate(self):
+        for plan in self:
+            if plan.state != "draft":
+                raise UserError(self.env._(
+                    "The plan %(plan)s is no longer a draft: adjust its targets one by one instead.",
+                    plan=plan.name,
+                ))
+            plan._allocate()
+
+    def action_rollup(self):
+        """Bottom-up: each parent's target becomes the sum of its split."""
+        for plan in self:
+            if plan.state != "draft":
+                raise UserError(self.env._("Only a draft plan can be rolled up."))
+            lines = plan.line_ids
+            for depth in sorted(set(lines.mapped("depth")), reverse=True)[1:]:
+                for parent in lines.filtered(lambda rec, depth=depth: rec.depth == depth and rec.child_ids):
+                    parent.with_context(spm_skip_target_rules=True).target = sum(parent.child_ids.mapped("target"))
+            if plan.root_line_id:
+                plan.target_amount = plan.root_line_id.target
+
+    def action_view_lines(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("spm_addon.spm_quota_line_action")
+        action["domain"] = [("plan_id", "=", self.id)]
+        action["context"] = {"default_plan_id": self.id}
+        return action
+
+    def action_view_hierarchy(self):
+        action = self.action_view_lines()
+        action["domain"] = [("plan_id", "=", self.id), ("level", "!=", "period")]
+        action["view_mode"] = "hierarchy,list,form"
+        action["views"] = [(self.env.ref("spm_addon.spm_quota_line_view_hierarchy").id, "hierarchy"),
+                           (False, "list"), (False, "form")]
+        return action
+
+    def action_export_xlsx(self):
+        self.ensure_one()
+        attachment = self.env["ir.attachment"].create({
+            "name": f"{self.name}.xlsx",
+            "raw": self._export_xlsx(),
+            "res_model": self._name,
+            "res_id": self.id,
+            "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        })
+        return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
+
+    # Allocation
+
+    def _team_members(self):
+        """{team: [users]} of the plan's teams, in a stable order."""
+        self.ensure_one()
+        members = self.env["crm.team.member"].search_fetch(
+            [("crm_team_id", "in", self.team_ids.ids)], ["crm_team_id", "user_id"], order="crm_team_id, user_id",
+        )
+        result = defaultdict(list)
+        for member in members:
+            result[member.crm_team_id.id].append(member.user_id.id)
+        return result
+
+    def _history_period(self):
+        self.ensure_one()
+        if self.history_basis == "trailing":
+            return periods.trailing_twelve_months(self.date_from)
+        return periods.same_period_last_year(self.date_from, self.date_to)
+
+    def _ensure_structure(self):
+        """Create the lines of the cascade that do not exist yet, level by level, in batches.
+
+        Returns all lines of the plan. Existing lines (their weights, pins and targets) are kept.
+        """
+        self.ensure_one()
+        Line = self.env["spm.quota.line"].with_context(tracking_disable=True, mail_create_nolog=True)
+        existing = Line.search_fetch(
+            [("plan_id", "=", self.id)],
+            ["parent_id", "level", "team_id", "user_id", "categ_id", "period_type", "date_from"],
+        )
+        by_key = {}
+        for line in existing:
+            by_key[(line.parent_id.id, line.level, line.team_id.id, line.user_id.id, line.categ_id.id,
+                    line.period_type, line.date_from)] = line.id
+        base = {"plan_id": self.id, "date_from": self.date_from, "date_to": self.date_to, "period_type": "plan"}
+
+        def ensure(specs):
+            """specs: list of (parent_id, vals); returns the line ids in the same order."""
+            missing = []
+            for parent_id, vals in specs:
+                key = (parent_id, vals["level"], vals.get("team_id", False), vals.get("user_id", False),
+                       vals.get("categ_id", False), vals["period_type"], vals["date_from"])
+                if key not in by_key:
+                    missing.append((key, {**vals, "plan_id": self.id, "parent_id": parent_id}))
+            if missing:
+                created = Line.create([vals for __, vals in missing])
+                for (key, __), line in zip(missing, created, strict=True):
+                    by_key[key] = line.id
+            return [by_key[(parent_id, vals["level"], vals.get("team_id", False), vals.get("user_id", False),
+                            vals.get("categ_id", False), vals["period_type"], vals["date_from"])]
+                    for parent_id, vals in specs]
+
+        [root_id] = ensure([(False, {**base, "level": "company", "depth": 0})])
+        teams = self.team_ids.sorted("id")
+        team_ids = ensure([(root_id, {**base, "level": "team", "team_id": team.id, "depth": 1}) for team in teams])
+        members = self._team_members()
+        user_specs = [
+            (team_line, {**base, "level": "user", "team_id": team.id, "user_id": user_id, "depth": 2})
+            for team, team_line in zip(teams, team_ids, strict=True) for user_id in members.get(team.id, [])
+        ]
+        leaves = list(zip(user_specs, ensure(user_specs), strict=True))
+        if self.split_by_category and self.categ_ids:
+            categ_specs = [
+                (line_id, {**vals, "level": "categ", "categ_id": categ.id, "depth": 3})
+                for (__, vals), line_id in leaves for categ in self.categ_ids.sorted("id")
+            ]
+            leaves = list(zip(categ_specs, ensure(categ_specs), strict=True))
+        for unit in TIME_SPLITS[self.time_split]:
+            specs = []
+            for (__, vals), line_id in leaves:
+                for start, end in periods.split_period(vals["date_from"], vals["date_to"], unit):
+                    specs.append((line_id, {**vals, "level": "period", "period_type": unit,
+                                            "date_from": start, "date_to": end, "depth": vals["depth"] + 1}))
+            leaves = list(zip(specs, ensure(specs), strict=True))
+        return Line.search([("plan_id", "=", self.id)])
+
+    def _allocate(self):
+        """Split the company target down the whole cascade and store every target in one batch."""
+        self.ensure_one()
+        lines = self._ensure_structure()
+        rows = lines.read(["parent_id", "level", "team_id", "user_id", "categ_id", "period_type",
+                           "date_from", "date_to", "target", "capacity_weight", "is_pinned"], load=None)
+        children = defaultdict(list)
+        by_id = {}
+        for row in rows:
+            by_id[row["id"]] = row
+            children[row["parent_id"]].append(row)
+        hist_from, hist_to = self._history_period()
+        offset = self.date_from - hist_from
+        history = self._index_buckets(self._history_buckets(hist_from, hist_to))
+        for row in rows:
+            row["history"] = self._bucket_total(history, row, offset)
+        root = children[False][0]
+        if self.allocation_method == "history" and not self.target_amount:
+            self.target_amount = self.currency_id.round(root["history"] * (1 + self.growth_rate / 100.0))
+        if self.allocation_method != "manual" or not root["target"]:
+            root["target"] = self.target_amount
+        digits = self.currency_id.decimal_places
+        stack = [root]
+        while stack:
+            parent = stack.pop()
+            kids = children.get(parent["id"], [])
+            if kids:
+                self._split(parent, kids, children, digits)
+                stack.extend(kids)
+        self._store_targets(rows)
+        self.message_post(body=self.env._(
+            "Targets allocated: %(total)s over %(count)s lines (%(method)s).",
+            total=self.currency_id.format(root["target"]), count=len(rows),
+            method=dict(self._fields["allocation_method"].selection)[self.allocation_method],
+        ))
+
+    def _split(self, parent, kids, children, digits):
+        """Set the targets of ``kids`` so that they sum to ``parent``'s target."""
+        pinned = [kid for kid in kids if kid["is_pinned"]]
+        free = [kid for kid in kids if not kid["is_pinned"]]
+        if not free:
+            return
+        level = free[0]["level"]
+        method = self.allocation_method
+        if level in ("team", "user") and method == "manual":
+            return
+        if level == "period":
+            use_history = self.use_seasonality
+        else:
+            use_history = method == "history" or level == "categ"
+        if use_history:
+            weights = [kid["history"] for kid in free]
+        elif method == "capacity" and level == "team":
+            weights = [sum(c["capacity_weight"] for c in children.get(kid["id"], [])) or kid["capacity_weight"]
+                       for kid in free]
+        elif method == "capacity" and level == "user":
+            weights = [kid["capacity_weight"] for kid in free]
+        else:
+            weights = [1.0] * len(free)
+        if use_history:
+            weights = allocation.seasonal_weights(weights) if level == "period" else allocation.history_weights(weights)
+        rest = max(parent["target"] - sum(kid["target"] for kid in pinned), 0.0)
+        for kid, part in zip(free, allocation.largest_remainder(rest, weights, digits), strict=True):
+            kid["target"] = part
+
+    def _store_targets(self, rows):
+        """Write targets and history of many lines in one UPDATE."""
+        if not rows:
+            return
+        self.env["spm.quota.line"].flush_model()
+        for start in range(0, len(rows), 20000):
+            chunk = rows[start:start + 20000]
+            values = SQL(", ").join(SQL("(%s, %s::numeric, %s::numeric)", r["id"], r["target"], r["history"])
+                                    for r in chunk)
+            self.env.cr.execute(SQL(
+                """UPDATE spm_quota_line l SET target = v.target, history_amount = v.history
+                   FROM (VALUES %s) AS v(id, target, history) WHERE l.id = v.id""", values,
+            ))
+        self.env["spm.quota.line"].invalidate_model(["target", "history_amount"])
+
+    # Figures
+
+    def _buckets_groupby(self):
+        self.ensure_one()
+        measure = self.measure_id
+        dims = ["user"]
+        if measure.team_field_id:
+            dims.append("team")
+        if measure.categ_field_id:
+            dims.append("categ")
+        aligned = self.date_from.day == 1 and (self.date_to + timedelta(days=1)).day == 1
+        dims.append("day" if self.time_split == "week" or not aligned else "month")
+        return dims
+
+    def _history_buckets(self, date_from, date_to):
+        """Measure figures over a period, as dicts of user, team, categ, day and value."""
+        dims = self._buckets_groupby()
+        values = self.measure_id._read_values(date_from, date_to, dims, company_ids=self.company_id.ids)
+        categ_paths = {}
+        if "categ" in dims:
+            categ_ids = {key[dims.index("categ")] for key in values if key[dims.index("categ")]}
+            for categ in self.env["product.category"].browse(categ_ids):
+                categ_paths[categ.id] = {int(part) for part in categ.parent_path.split("/") if part}
+        buckets = []
+        for key, value in values.items():
+            bucket = dict(zip(dims, key, strict=True))
+            bucket["day"] = bucket.pop("month", None) or bucket.get("day")
+            bucket["categs"] = categ_paths.get(bucket.get("categ"), set())
+            bucket["value"] = value
+            buckets.append(bucket)
+        return buckets
+
+    def _bucket_total(self, buckets, row, offset=timedelta(0)):
+        """Sum of the buckets that fall in a line's scope, its dates shifted back by ``offset``."""
+        start, end = row["date_from"] - offset, row["date_to"] - offset
+        if row["user_id"]:
+            candidates = buckets.get(("user", row["user_id"]), [])
+        elif row["team_id"]:
+            candidates = buckets.get(("team", row["team_id"]), [])
+        else:
+            candidates = buckets["all"]
+        total = 0.0
+        for bucket in candidates:
+            if not start <= bucket["day"] <= end:
+                continue
+            if row["user_id"] and bucket["user"] != row["user_id"]:
+                continue
+            if not row["user_id"] and row["team_id"] and bucket.get("team") != row["team_id"]:
+                continue
+            if row["categ_id"] and row["categ_id"] not in bucket["categs"]:
+                continue
+            total += bucket["value"]
+        return total
+
+    @api.model
+    def _index_buckets(self, buckets):
+        index = {"all": buckets}
+        for bucket in buckets:
+            index.setdefault(("user", bucket["user"]), []).append(bucket)
+            if bucket.get("team"):
+                index.setdefault(("team", bucket["team"]), []).append(bucket)
+        return index
+
+    def _refresh_figures(self, today=None):
+        """Recompute actual, attainment, expected, pace, projection and gap of every line.
+
+        One grouped query per plan reads the measure; the figures are written in one UPDATE.
+        """
+        today = today or fields.Date.context_today(self)
+        now = fields.Datetime.now()
+        Line = self.env["spm.quota.line"]
+        for plan in self.filtered(lambda rec: rec.state != "closed"):
+            rows = Line.search_fetch(
+                [("plan_id", "=", plan.id)],
+                ["parent_id", "level", "team_id", "user_id", "categ_id", "date_from", "date_to", "target"],
+            ).read(["parent_id", "level", "team_id", "user_id", "categ_id", "date_from", "date_to", "target"],
+                   load=None)
+            if not rows:
+                continue
+            buckets = plan._index_buckets(plan._history_buckets(plan.date_from, plan.date_to))
+            children = defaultdict(list)
+            for row in rows:
+                children[row["parent_id"]].append(row)
+                row["actual"] = plan._bucket_total(buckets, row)
+            if not plan.measure_id.team_field_id:
+                for row in rows:
+                    if row["level"] == "team":
+                        row["actual"] = sum(kid["actual"] for kid in children.get(row["id"], []))
+            plan._compute_expected(children, children[False], today)
+            updates = []
+            for row in rows:
+                share = row["expected"] / row["target"] if row["target"] else periods.elapsed_fraction(
+                    row["date_from"], row["date_to"], today)
+                figures = pacing.pacing(row["target"], row["actual"], share)
+                updates.append(SQL(
+                    "(%s, %s::float8, %s::float8, %s::float8, %s::float8, %s::float8, %s::float8)",
+                    row["id"], row["actual"], pacing.attainment(row["actual"], row["target"]),
+                    figures["expected"], figures["pace"], figures["projected"], figures["gap"],
+                ))
+            Line.flush_model()
+            for start in range(0, len(updates), 20000):
+                self.env.cr.execute(SQL(
+                    """UPDATE spm_quota_line l SET actual_amount = v.actual, attainment = v.attainment,
+                              expected_amount = v.expected, pace = v.pace, projected_amount = v.projected,
+                              gap_amount = v.gap, refresh_date = %s
+                       FROM (VALUES %s) AS v(id, actual, attainment, expected, pace, projected, gap)
+                       WHERE l.id = v.id""", now, SQL(", ").join(updates[start:start + 20000]),
+                ))
+            plan.refresh_date = now
+        Line.invalidate_model(list(FIGURE_FIELDS))
+
+    def _compute_expected(self, children, roots, today):
+        """Expected-to-date of every row, bottom-up: leaves by working days, parents from their split."""
+        seasonal = self.expected_basis == "seasonal"
+        stack = [(row, False) for row in roots]
+        while stack:
+            row, visited = stack.pop()
+            kids = children.get(row["id"], [])
+            if kids and not visited:
+                stack.append((row, True))
+                stack.extend((kid, False) for kid in kids)
+                continue
+            fraction = periods.elapsed_fraction(row["date_from"], row["date_to"], today)
+            kid_target = sum(kid["target"] for kid in kids)
+            if seasonal and kids and kid_target:
+                row["expected"] = sum(kid["expected"] for kid in kids) * row["target"] / kid_target
+            else:
+                row["expected"] = row["target"] * fraction
+
+    # Alerts
+
+    @api.model
+    def _cron_refresh_and_alert(self):
+        plans = self.search([("state", "in", ("active", "locked"))])
+        plans._refresh_figures()
+        plans._create_pace_alerts()
+
+    def _create_pace_alerts(self, today=None):
+        """One activity per lagging salesperson or team target for the responsible manager, never twice."""
+        activity_type = self.env.ref("spm_addon.mail_activity_type_spm_pace")
+        Line = self.env["spm.quota.line"]
+        lagging = Line.browse()
+        for plan in self.filtered(lambda rec: rec.state == "active"):
+            lagging |= Line.search([
+                ("plan_id", "=", plan.id), ("level", "in", ("team", "user")),
+                ("expected_amount", ">", 0), ("pace", "<", plan.pace_threshold),
+            ])
+        if not lagging:
+            return self.env["mail.activity"]
+        done = self.env["mail.activity"].search([
+            ("res_model", "=", Line._name), ("res_id", "in", lagging.ids),
+            ("activity_type_id", "=", activity_type.id),
+        ])
+        lagging -= Line.browse(done.mapped("res_id"))
+        model_id = self.env["ir.model"]._get_id(Line._name)
+        vals_list = []
+        for line in lagging:
+            manager = line._responsible_manager()
+            fmt = line.currency_id.format if line.plan_id.measure_id.is_monetary else (lambda v: f"{v:,.0f}")
+            vals_list.append({
+                "res_model_id": model_id,
+                "res_id": line.id,
+                "activity_type_id": activity_type.id,
+                "user_id": manager.id,
+                "summary": self.env._("%(line)s is behind pace (%(pace).0f%%)", line=line.display_name,
+                                      pace=line.pace),
+                "note": self.env._(
+                    "Target %(target)s, actual %(actual)s, expected by now %(expected)s, pace %(pace).0f%% "
+                    "(alert below %(threshold).0f%%), projected %(projected)s.",
+                    target=fmt(line.target), actual=fmt(line.actual_amount), expected=fmt(line.expected_amount),
+                    pace=line.pace, threshold=line.plan_id.pace_threshold, projected=fmt(line.projected_amount),
+                ),
+            })
+        return self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)

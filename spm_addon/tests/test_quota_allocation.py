@@ -1,0 +1,135 @@
+from datetime import date
+
+from odoo.tests import Form, tagged
+
+from .common import SpmCommon
+
+
+@tagged("post_install", "-at_install")
+class TestQuotaAllocation(SpmCommon):
+    """Top-down allocation of 1,200,000 over three teams, their salespeople, quarters and months."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # 2025 history: team A 500,000 (rep1 300,000, rep2 200,000), team B 300,000 (rep3 180,000,
+        # rep4 120,000), team C 200,000 (rep5): shares 50 / 30 / 20.
+        cls._order(cls.rep1, 200_000, date(2025, 3, 10))
+        cls._order(cls.rep1, 100_000, date(2025, 9, 10))
+        cls._order(cls.rep2, 200_000, date(2025, 5, 5))
+        cls._order(cls.rep3, 180_000, date(2025, 6, 1))
+        cls._order(cls.rep4, 120_000, date(2025, 11, 20))
+        cls._order(cls.rep5, 200_000, date(2025, 2, 14))
+        # a quotation that was never confirmed does not count
+        cls._order(cls.rep1, 999_999, date(2025, 4, 1), confirm=False)
+
+    def test_history_split_down_to_months(self):
+        plan = self._plan()
+        plan.action_allocate()
+        # teams by last year's share 50/30/20 of 1,200,000
+        self.assertEqual(self._line(plan, level="team", team_id=self.team_a).target, 600_000)
+        self.assertEqual(self._line(plan, level="team", team_id=self.team_b).target, 360_000)
+        self.assertEqual(self._line(plan, level="team", team_id=self.team_c).target, 240_000)
+        # team A to its reps 300/200 of 500: 360,000 and 240,000; team B 180/120 of 300: 216,000 and 144,000
+        rep1 = self._line(plan, level="user", user_id=self.rep1)
+        self.assertEqual(rep1.target, 360_000)
+        self.assertEqual(rep1.history_amount, 300_000)
+        self.assertEqual(self._line(plan, level="user", user_id=self.rep2).target, 240_000)
+        self.assertEqual(self._line(plan, level="user", user_id=self.rep3).target, 216_000)
+        self.assertEqual(self._line(plan, level="user", user_id=self.rep4).target, 144_000)
+        # equal time split (no seasonality): 360,000 = 4 quarters of 90,000 = 12 months of 30,000
+        quarters = rep1.child_ids
+        self.assertEqual(quarters.mapped("target"), [90_000] * 4)
+        self.assertEqual(quarters[0].child_ids.mapped("target"), [30_000] * 3)
+        self.assertEqual(quarters[0].child_ids[1].date_from, date(2026, 2, 1))
+        self.assertEqual(quarters[0].child_ids[1].date_to, date(2026, 2, 28))
+        # 1 company + 3 teams + 5 reps + 5 x (4 quarters + 12 months)
+        self.assertEqual(plan.line_count, 1 + 3 + 5 + 5 * 16)
+        self.assertFalse(plan.line_ids.filtered("balance_gap"))
+
+    def test_seasonal_split(self):
+        plan = self._plan(use_seasonality=True)
+        plan.action_allocate()
+        rep1 = self._line(plan, level="user", user_id=self.rep1)
+        # rep1 sold 200,000 in March and 100,000 in September 2025: Q1 gets 2/3 of 360,000, Q3 1/3
+        self.assertEqual(rep1.child_ids.mapped("target"), [240_000, 0, 120_000, 0])
+        march = self._line(plan, level="period", user_id=self.rep1, period_type="month", date_from=date(2026, 3, 1))
+        self.assertEqual(march.target, 240_000)
+
+    def test_growth_suggests_company_target(self):
+        plan = self._plan(target_amount=0, growth_rate=20)
+        plan.action_allocate()
+        # history 1,000,000 x 1.20
+        self.assertEqual(plan.target_amount, 1_200_000)
+        self.assertEqual(plan.root_line_id.target, 1_200_000)
+
+    def test_equal_split(self):
+        plan = self._plan(allocation_method="equal", time_split="none")
+        plan.action_allocate()
+        self.assertEqual(self._line(plan, level="team", team_id=self.team_b).target, 400_000)
+        self.assertEqual(self._line(plan, level="user", user_id=self.rep3).target, 200_000)
+        self.assertEqual(self._line(plan, level="user", user_id=self.rep5).target, 400_000)
+
+    def test_capacity_split_with_rounding(self):
+        plan = self._plan(allocation_method="capacity", time_split="none")
+        plan.action_allocate()
+        # rep2 is a new hire at half capacity: team weights A 1.5, B 2.0, C 1.0 of 4.5
+        self._line(plan, level="user", user_id=self.rep2).capacity_weight = 0.5
+        plan.action_allocate()
+        team_targets = [self._line(plan, level="team", team_id=team).target for team in self.teams]
+        # 1,200,000 x 1.5/4.5 = 400,000; x 2/4.5 = 533,333.33; x 1/4.5 = 266,666.67 (largest remainder)
+        self.assertEqual(team_targets, [400_000, 533_333.33, 266_666.67])
+        self.assertAlmostEqual(sum(team_targets), 1_200_000, places=2)
+        # team A: 400,000 x 1/1.5 = 266,666.67 and x 0.5/1.5 = 133,333.33
+        self.assertEqual(self._line(plan, level="user", user_id=self.rep1).target, 266_666.67)
+        self.assertEqual(self._line(plan, level="user", user_id=self.rep2).target, 133_333.33)
+
+    def test_manual_targets_then_time_split(self):
+        plan = self._plan(allocation_method="manual", time_split="quarter")
+        plan.action_allocate()
+        rep1 = self._line(plan, level="user", user_id=self.rep1)
+        self.assertEqual(rep1.target, 0)
+        plan.balance_mode = "flag"
+        rep1.target = 100_000
+        plan.action_allocate()
+        self.assertEqual(rep1.target, 100_000)
+        self.assertEqual(rep1.child_ids.mapped("target"), [25_000] * 4)
+
+    def test_category_split(self):
+        self._order(self.rep1, 50_000, date(2025, 4, 1), product=self.service)
+        plan = self._plan(
+            measure_id=self.env.ref("spm_addon.spm_measure_sales_revenue_categ").id,
+            split_by_category=True, categ_ids=[(6, 0, (self.categ_hw | self.categ_sv).ids)], time_split="none",
+        )
+        plan.action_allocate()
+        rep1 = self._line(plan, level="user", user_id=self.rep1)
+        # rep1: 300,000 hardware + 50,000 services; team A 550,000 of 1,050,000
+        hw = self._line(plan, level="categ", user_id=self.rep1, categ_id=self.categ_hw)
+        sv = self._line(plan, level="categ", user_id=self.rep1, categ_id=self.categ_sv)
+        self.assertAlmostEqual(hw.target + sv.target, rep1.target, places=2)
+        self.assertAlmostEqual(hw.target, rep1.target * 300 / 350, delta=0.01)
+
+    def test_rollup(self):
+        plan = self._plan(balance_mode="flag", time_split="none")
+        plan.action_allocate()
+        rep1 = self._line(plan, level="user", user_id=self.rep1)
+        team_a = self._line(plan, level="team", team_id=self.team_a)
+        rep1.target = 400_000
+        # flagged, not rebalanced: team A's split is 40,000 over its target
+        self.assertEqual(team_a.balance_gap, 40_000)
+        self.assertEqual(self._line(plan, level="user", user_id=self.rep2).target, 240_000)
+        plan.action_rollup()
+        self.assertEqual(team_a.target, 640_000)
+        self.assertEqual(plan.root_line_id.target, 1_240_000)
+        self.assertEqual(plan.target_amount, 1_240_000)
+        self.assertFalse(plan.line_ids.filtered("balance_gap"))
+
+    def test_form_creates_plan(self):
+        with Form(self.env["spm.quota.plan"]) as form:
+            form.name = "FY2026"
+            form.measure_id = self.measure_sales
+            form.target_amount = 500_000
+            form.allocation_method = "equal"
+        plan = form.record
+        self.assertEqual(plan.state, "draft")
+        self.assertEqual(plan.company_id, self.company)
