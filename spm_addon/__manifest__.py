@@ -7,7 +7,7 @@
     "author": "spm_addon",
     "license": "LGPL-3",
     "application": True,
-    "depends": ["crm", "sale_management", "hr", "web_hierarchy"],
+    "depends": ["base_import", "crm", "sale_management", "hr", "web_hierarchy"],
     "data": [
         "security/spm_security.xml",
         "security/ir.model.access.csv",

@@ -23,7 +23,7 @@ class SpmQuotaLine(models.Model):
     _name = "spm.quota.line"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "Quota Line"
-    _order = "plan_id, depth, team_id, user_id, categ_id, date_from, id"
+    _order = "plan_id, depth, date_from, id"
     _rec_names_search = ["team_id", "user_id", "categ_id"]
 
     plan_id = fields.Many2one("spm.quota.plan", required=True, ondelete="cascade", index=True)
@@ -161,7 +161,7 @@ class SpmQuotaLine(models.Model):
     def _check_strict(self):
         """In a strict plan a split may not total more than its parent (checked once the tree is
         consistent again, after propagation)."""
-        parents = self.parent_id.filtered("plan_id.is_strict")
+        parents = (self.parent_id | self.filtered("child_ids")).filtered("plan_id.is_strict")
         for parent in parents:
             total = sum(parent.child_ids.mapped("target"))
             if parent.currency_id.compare_amounts(total, parent.target) > 0:
@@ -264,13 +264,16 @@ class SpmQuotaLine(models.Model):
         return employee.parent_id.user_id or self.plan_id.user_id or self.env.user
 
     def _propagate_target_change(self):
-        """Keep the tree consistent after targets changed: split each changed line's new target over its
-        children in proportion to their current targets, then rebalance or flag its siblings."""
-        lines = self.with_context(spm_skip_target_rules=True)
+        """Keep the tree consistent after targets changed, in plans that rebalance: split each changed
+        line's new target over its children in proportion to their current targets, then rebalance its
+        siblings so that their parent keeps its target. Plans that flag leave the other lines as they are:
+        the parent shows a balance gap. Returns the (line, old target) of every sibling changed."""
+        lines = self.with_context(spm_skip_target_rules=True).filtered(
+            lambda rec: rec.plan_id.balance_mode == "rebalance")
         changes = []
         for line in lines:
             line._resplit_descendants()
-        for line in lines.filtered(lambda rec: rec.parent_id and rec.plan_id.balance_mode == "rebalance"):
+        for line in lines.filtered("parent_id"):
             siblings = line.parent_id.child_ids - line
             free = siblings.filtered(lambda rec: not rec.is_pinned)
             if not free:

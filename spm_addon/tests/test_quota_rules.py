@@ -48,8 +48,11 @@ class TestQuotaRules(SpmCommon):
         with self.assertRefused(ValidationError, "more than its target"):
             self.rep1_line.target = 250_000
         self.assertEqual(self.rep1_line.target, 200_000)
-        self.rep1_line.target = 150_000  # below is allowed
-        self.assertEqual(self._line(self.plan, level="team", team_id=self.team_a).balance_gap, -50_000)
+        with self.assertRefused(ValidationError, "more than its target"):
+            self.rep1_line.target = 150_000  # its own quarters total 200,000
+        first_quarter = self.rep1_line.child_ids[0]
+        first_quarter.target = 40_000  # below is allowed
+        self.assertEqual(self.rep1_line.balance_gap, -10_000)
 
     def test_salesperson_outside_team_refused(self):
         team_a_line = self._line(self.plan, level="team", team_id=self.team_a)
