@@ -31,8 +31,11 @@ def test_split_period_quarters_months_weeks():
     quarters = periods.split_period(date(2026, 1, 1), date(2026, 12, 31), "quarter")
     assert quarters[1] == (date(2026, 4, 1), date(2026, 6, 30))
     months = periods.split_period(date(2026, 1, 15), date(2026, 3, 10), "month")
-    assert months == [(date(2026, 1, 15), date(2026, 1, 31)), (date(2026, 2, 1), date(2026, 2, 28)),
-                      (date(2026, 3, 1), date(2026, 3, 10))]
+    assert months == [
+        (date(2026, 1, 15), date(2026, 1, 31)),
+        (date(2026, 2, 1), date(2026, 2, 28)),
+        (date(2026, 3, 1), date(2026, 3, 10)),
+    ]
     weeks = periods.split_period(date(2026, 2, 1), date(2026, 2, 28), "week")
     assert weeks[0] == (date(2026, 2, 1), date(2026, 2, 1))  # 1 Feb 2026 is a Sunday
     assert weeks[1] == (date(2026, 2, 2), date(2026, 2, 8))
@@ -51,7 +54,9 @@ def test_working_days_and_elapsed():
 
 def test_history_periods():
     assert periods.same_period_last_year(date(2024, 2, 29), date(2024, 12, 31)) == (
-        date(2023, 2, 28), date(2023, 12, 31))
+        date(2023, 2, 28),
+        date(2023, 12, 31),
+    )
     assert periods.trailing_twelve_months(date(2026, 4, 1)) == (date(2025, 4, 1), date(2026, 3, 31))
 
 

@@ -28,25 +28,38 @@ class SpmMeasure(models.Model):
     description = fields.Text(translate=True)
     company_id = fields.Many2one("res.company", help="Leave empty to share the measure between companies.")
     model_id = fields.Many2one(
-        "ir.model", string="Source Model", required=True, ondelete="cascade",
+        "ir.model",
+        string="Source Model",
+        required=True,
+        ondelete="cascade",
         domain=[("transient", "=", False)],
     )
     model_name = fields.Char(related="model_id.model", string="Model Name")
     domain = fields.Char(default="[]", help="Only the records matching this filter are counted.")
     date_field_id = fields.Many2one(
-        "ir.model.fields", string="Date Field", required=True, ondelete="cascade",
+        "ir.model.fields",
+        string="Date Field",
+        required=True,
+        ondelete="cascade",
         domain="[('model_id', '=', model_id), ('ttype', 'in', ('date', 'datetime')), ('store', '=', True)]",
     )
     user_field_id = fields.Many2one(
-        "ir.model.fields", string="Salesperson Field", required=True, ondelete="cascade",
+        "ir.model.fields",
+        string="Salesperson Field",
+        required=True,
+        ondelete="cascade",
         domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), ('relation', '=', 'res.users')]",
     )
     team_field_id = fields.Many2one(
-        "ir.model.fields", string="Sales Team Field", ondelete="set null",
+        "ir.model.fields",
+        string="Sales Team Field",
+        ondelete="set null",
         domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), ('relation', '=', 'crm.team')]",
     )
     categ_field_id = fields.Many2one(
-        "ir.model.fields", string="Product Category Field", ondelete="set null",
+        "ir.model.fields",
+        string="Product Category Field",
+        ondelete="set null",
         domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), ('relation', '=', 'product.category')]",
         help="Needed to split targets by product category.",
     )
@@ -57,21 +70,29 @@ class SpmMeasure(models.Model):
             ("avg", "Average of a field"),
             ("count_distinct", "Distinct count of a field"),
         ],
-        required=True, default="sum",
+        required=True,
+        default="sum",
     )
     value_field_id = fields.Many2one(
-        "ir.model.fields", string="Value Field", ondelete="cascade",
+        "ir.model.fields",
+        string="Value Field",
+        ondelete="cascade",
         domain="[('model_id', '=', model_id), ('store', '=', True)]",
     )
     rate_field_id = fields.Many2one(
-        "ir.model.fields", string="Currency Rate Field", ondelete="set null",
+        "ir.model.fields",
+        string="Currency Rate Field",
+        ondelete="set null",
         domain="[('model_id', '=', model_id), ('ttype', '=', 'float'), ('store', '=', True)]",
         help="When set, each value is divided by this rate: amounts in the document's currency become "
         "amounts in the company's currency at the rate of the document's date (e.g. Currency Rate of "
         "sale orders).",
     )
     is_monetary = fields.Boolean(
-        string="Monetary", compute="_compute_is_monetary", store=True, readonly=False,
+        string="Monetary",
+        compute="_compute_is_monetary",
+        store=True,
+        readonly=False,
         help="The figure is an amount in the company's currency.",
     )
 
@@ -82,34 +103,56 @@ class SpmMeasure(models.Model):
     @api.depends("aggregation", "value_field_id")
     def _compute_is_monetary(self):
         for measure in self:
-            measure.is_monetary = (
-                measure.aggregation in ("sum", "avg") and measure.value_field_id.ttype == "monetary"
-            )
+            measure.is_monetary = measure.aggregation in ("sum", "avg") and measure.value_field_id.ttype == "monetary"
 
-    @api.constrains("model_id", "domain", "date_field_id", "user_field_id", "team_field_id",
-                    "categ_field_id", "aggregation", "value_field_id", "rate_field_id")
+    @api.constrains(
+        "model_id",
+        "domain",
+        "date_field_id",
+        "user_field_id",
+        "team_field_id",
+        "categ_field_id",
+        "aggregation",
+        "value_field_id",
+        "rate_field_id",
+    )
     def _check_definition(self):
         for measure in self:
             model = measure.model_id
-            for field in (measure.date_field_id, measure.user_field_id, measure.team_field_id,
-                          measure.categ_field_id, measure.value_field_id, measure.rate_field_id):
+            for field in (
+                measure.date_field_id,
+                measure.user_field_id,
+                measure.team_field_id,
+                measure.categ_field_id,
+                measure.value_field_id,
+                measure.rate_field_id,
+            ):
                 if field and field.model_id != model:
-                    raise ValidationError(self.env._(
-                        "Measure %(measure)s: the field %(field)s does not belong to the model %(model)s.",
-                        measure=measure.name, field=field.field_description, model=model.name,
-                    ))
+                    raise ValidationError(
+                        self.env._(
+                            "Measure %(measure)s: the field %(field)s does not belong to the model %(model)s.",
+                            measure=measure.name,
+                            field=field.field_description,
+                            model=model.name,
+                        )
+                    )
             value = measure.value_field_id
             if measure.aggregation in ("sum", "avg") and (not value or value.ttype not in NUMBER_TYPES):
-                raise ValidationError(self.env._(
-                    "Measure %(measure)s: a sum or an average needs a numeric value field "
-                    "(integer, decimal or monetary), not %(field)s.",
-                    measure=measure.name, field=value.field_description or self.env._("nothing"),
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "Measure %(measure)s: a sum or an average needs a numeric value field "
+                        "(integer, decimal or monetary), not %(field)s.",
+                        measure=measure.name,
+                        field=value.field_description or self.env._("nothing"),
+                    )
+                )
             if measure.aggregation == "count_distinct" and not value:
-                raise ValidationError(self.env._(
-                    "Measure %(measure)s: choose the field whose distinct values are counted.",
-                    measure=measure.name,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "Measure %(measure)s: choose the field whose distinct values are counted.",
+                        measure=measure.name,
+                    )
+                )
             measure._get_domain()
 
     def _get_domain(self):
@@ -119,10 +162,15 @@ class SpmMeasure(models.Model):
             domain = safe_eval(self.domain or "[]", {"uid": self.env.uid})
             self.env[self.model_name].sudo()._search(domain)
         except Exception as error:
-            raise ValidationError(self.env._(
-                "Measure %(measure)s: the filter %(domain)s is not valid for %(model)s: %(error)s",
-                measure=self.name, domain=self.domain, model=self.model_id.name, error=error,
-            )) from error
+            raise ValidationError(
+                self.env._(
+                    "Measure %(measure)s: the filter %(domain)s is not valid for %(model)s: %(error)s",
+                    measure=self.name,
+                    domain=self.domain,
+                    model=self.model_id.name,
+                    error=error,
+                )
+            ) from error
         return domain
 
     def _date_bounds(self, date_from, date_to):

@@ -31,17 +31,22 @@ class SpmQuotaAdjustment(models.Model):
     def create(self, vals_list):
         adjustments = super().create(vals_list)
         for adjustment in adjustments:
-            adjustment.plan_id.message_post(body=self.env._(
-                "Target of %(line)s changed from %(old)s to %(new)s by %(user)s: %(reason)s",
-                line=adjustment.line_id.display_name,
-                old=adjustment.currency_id.format(adjustment.old_target),
-                new=adjustment.currency_id.format(adjustment.new_target),
-                user=adjustment.author_id.name, reason=adjustment.reason,
-            ))
+            adjustment.plan_id.message_post(
+                body=self.env._(
+                    "Target of %(line)s changed from %(old)s to %(new)s by %(user)s: %(reason)s",
+                    line=adjustment.line_id.display_name,
+                    old=adjustment.currency_id.format(adjustment.old_target),
+                    new=adjustment.currency_id.format(adjustment.new_target),
+                    user=adjustment.author_id.name,
+                    reason=adjustment.reason,
+                )
+            )
         return adjustments
 
     def write(self, vals):
-        raise UserError(self.env._("Adjustments are an audit trail: they cannot be changed."))
+        if vals:
+            raise UserError(self.env._("Adjustments are an audit trail: they cannot be changed."))
+        return super().write(vals)
 
     def unlink(self):
         if not self.env.context.get(MODULE_UNINSTALL_FLAG):

@@ -13,7 +13,13 @@ LEVELS = [
 ]
 PERIOD_TYPES = [("plan", "Whole Plan"), ("quarter", "Quarter"), ("month", "Month"), ("week", "Week")]
 FIGURE_FIELDS = (
-    "actual_amount", "attainment", "expected_amount", "pace", "projected_amount", "gap_amount", "refresh_date",
+    "actual_amount",
+    "attainment",
+    "expected_amount",
+    "pace",
+    "projected_amount",
+    "gap_amount",
+    "refresh_date",
 )
 
 
@@ -43,19 +49,24 @@ class SpmQuotaLine(models.Model):
     date_to = fields.Date(required=True)
     target = fields.Monetary(currency_field="currency_id", tracking=True, help="The quota to reach over the period.")
     capacity_weight = fields.Float(
-        default=1.0, digits=(16, 2),
+        default=1.0,
+        digits=(16, 2),
         help="Relative capacity of a salesperson or team, used by capacity allocation "
         "(e.g. 1.0 for an experienced rep, 0.5 for a new hire ramping up).",
     )
     is_pinned = fields.Boolean(
-        string="Pinned", help="Rebalancing and allocation leave a pinned target as it is.",
+        string="Pinned",
+        help="Rebalancing and allocation leave a pinned target as it is.",
     )
     history_amount = fields.Monetary(
-        currency_field="currency_id", readonly=True, help="The history the allocation was based on.",
+        currency_field="currency_id",
+        readonly=True,
+        help="The history the allocation was based on.",
     )
     children_total = fields.Monetary(compute="_compute_children_total", currency_field="currency_id")
     balance_gap = fields.Monetary(
-        compute="_compute_children_total", currency_field="currency_id",
+        compute="_compute_children_total",
+        currency_field="currency_id",
         search="_search_balance_gap",
         help="Sum of the split minus this target: zero when the tree is consistent.",
     )
@@ -100,25 +111,33 @@ class SpmQuotaLine(models.Model):
     def _compute_children_total(self):
         totals = dict(self._read_group([("parent_id", "in", self.ids)], ["parent_id"], ["target:sum"]))
         for line in self:
-            total = totals.get(line, 0.0) if line.id else sum(line.child_ids.mapped("target"))
+            if line.id:
+                has_children, total = line in totals, totals.get(line, 0.0)
+            else:
+                has_children, total = bool(line.child_ids), sum(line.child_ids.mapped("target"))
             line.children_total = total
-            has_children = line.id in self.ids and line in totals or bool(line.child_ids)
             line.balance_gap = line.currency_id.round(total - line.target) if has_children else 0.0
 
     def _search_balance_gap(self, operator, value):
         if operator not in ("!=", "=") or value not in (0, 0.0, False):
             raise UserError(self.env._("Only 'is zero' and 'is not zero' are supported on the balance gap."))
-        rows = self.env.execute_query(SQL(
-            """SELECT p.id FROM spm_quota_line p JOIN spm_quota_line c ON c.parent_id = p.id
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT p.id FROM spm_quota_line p JOIN spm_quota_line c ON c.parent_id = p.id
                GROUP BY p.id HAVING ROUND(SUM(c.target), 2) != ROUND(MAX(p.target), 2)"""
-        ))
+            )
+        )
         ids = [row[0] for row in rows]
         return [("id", "in" if operator == "!=" else "not in", ids)]
 
     def _compute_adjustment_count(self):
-        counts = dict(self.env["spm.quota.adjustment"]._read_group(
-            [("line_id", "in", self.ids)], ["line_id"], ["__count"],
-        ))
+        counts = dict(
+            self.env["spm.quota.adjustment"]._read_group(
+                [("line_id", "in", self.ids)],
+                ["line_id"],
+                ["__count"],
+            )
+        )
         for line in self:
             line.adjustment_count = counts.get(line, 0)
 
@@ -127,36 +146,51 @@ class SpmQuotaLine(models.Model):
         for line in self:
             plan = line.plan_id
             if line.date_to < line.date_from:
-                raise ValidationError(self.env._(
-                    "The target %(line)s ends on %(end)s, before it starts on %(start)s.",
-                    line=line.display_name, end=line.date_to, start=line.date_from,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "The target %(line)s ends on %(end)s, before it starts on %(start)s.",
+                        line=line.display_name,
+                        end=line.date_to,
+                        start=line.date_from,
+                    )
+                )
             if line.date_from < plan.date_from or line.date_to > plan.date_to:
-                raise ValidationError(self.env._(
-                    "The target %(line)s (%(start)s - %(end)s) lies outside the plan period "
-                    "%(plan_start)s - %(plan_end)s.",
-                    line=line.display_name, start=line.date_from, end=line.date_to,
-                    plan_start=plan.date_from, plan_end=plan.date_to,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "The target %(line)s (%(start)s - %(end)s) lies outside the plan period "
+                        "%(plan_start)s - %(plan_end)s.",
+                        line=line.display_name,
+                        start=line.date_from,
+                        end=line.date_to,
+                        plan_start=plan.date_from,
+                        plan_end=plan.date_to,
+                    )
+                )
 
     @api.constrains("target")
     def _check_target(self):
         for line in self:
             if line.target < 0:
-                raise ValidationError(self.env._(
-                    "The target of %(line)s cannot be negative (%(target)s).",
-                    line=line.display_name, target=line.target,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "The target of %(line)s cannot be negative (%(target)s).",
+                        line=line.display_name,
+                        target=line.target,
+                    )
+                )
 
     @api.constrains("user_id", "parent_id", "level")
     def _check_user_in_team(self):
         for line in self.filtered(lambda rec: rec.level == "user" and rec.team_id):
             members = line.team_id.with_context(active_test=False).member_ids
             if line.user_id not in members and line.user_id != line.team_id.user_id:
-                raise ValidationError(self.env._(
-                    "%(user)s is not a member of the sales team %(team)s: add them to the team first.",
-                    user=line.user_id.name, team=line.team_id.name,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "%(user)s is not a member of the sales team %(team)s: add them to the team first.",
+                        user=line.user_id.name,
+                        team=line.team_id.name,
+                    )
+                )
 
     def _check_strict(self):
         """In a strict plan a split may not total more than its parent (checked once the tree is
@@ -165,12 +199,16 @@ class SpmQuotaLine(models.Model):
         for parent in parents:
             total = sum(parent.child_ids.mapped("target"))
             if parent.currency_id.compare_amounts(total, parent.target) > 0:
-                raise ValidationError(self.env._(
-                    "Strict plan %(plan)s: the split of %(line)s totals %(total)s, more than its target "
-                    "%(target)s.",
-                    plan=parent.plan_id.name, line=parent.display_name,
-                    total=parent.currency_id.format(total), target=parent.currency_id.format(parent.target),
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "Strict plan %(plan)s: the split of %(line)s totals %(total)s, more than its target "
+                        "%(target)s.",
+                        plan=parent.plan_id.name,
+                        line=parent.display_name,
+                        total=parent.currency_id.format(total),
+                        target=parent.currency_id.format(parent.target),
+                    )
+                )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -189,23 +227,35 @@ class SpmQuotaLine(models.Model):
         active = self.filtered(lambda line: line.plan_id.state == "active")
         reason = self.env.context.get("spm_adjust_reason")
         if active and not reason:
-            raise UserError(self.env._(
-                "The plan %(plan)s is active: change its targets with the Adjust button, "
-                "which records the reason.", plan=active[0].plan_id.name,
-            ))
+            raise UserError(
+                self.env._(
+                    "The plan %(plan)s is active: change its targets with the Adjust button, which records the reason.",
+                    plan=active[0].plan_id.name,
+                )
+            )
         result = super().write(vals)
         if active:
-            self.env["spm.quota.adjustment"].create([
-                {"line_id": line.id, "old_target": old_targets[line], "new_target": line.target, "reason": reason}
-                for line in active if line.currency_id.compare_amounts(old_targets[line], line.target)
-            ])
+            self.env["spm.quota.adjustment"].create(
+                [
+                    {"line_id": line.id, "old_target": old_targets[line], "new_target": line.target, "reason": reason}
+                    for line in active
+                    if line.currency_id.compare_amounts(old_targets[line], line.target)
+                ]
+            )
         changes = self._propagate_target_change()
         if active:
-            self.env["spm.quota.adjustment"].create([
-                {"line_id": line.id, "old_target": old, "new_target": line.target,
-                 "reason": self.env._("Rebalanced: %(reason)s", reason=reason)}
-                for line, old in changes if line.level != "period"
-            ])
+            self.env["spm.quota.adjustment"].create(
+                [
+                    {
+                        "line_id": line.id,
+                        "old_target": old,
+                        "new_target": line.target,
+                        "reason": self.env._("Rebalanced: %(reason)s", reason=reason),
+                    }
+                    for line, old in changes
+                    if line.level != "period"
+                ]
+            )
         self._check_strict()
         return result
 
@@ -269,7 +319,8 @@ class SpmQuotaLine(models.Model):
         siblings so that their parent keeps its target. Plans that flag leave the other lines as they are:
         the parent shows a balance gap. Returns the (line, old target) of every sibling changed."""
         lines = self.with_context(spm_skip_target_rules=True).filtered(
-            lambda rec: rec.plan_id.balance_mode == "rebalance")
+            lambda rec: rec.plan_id.balance_mode == "rebalance"
+        )
         changes = []
         for line in lines:
             line._resplit_descendants()
@@ -280,16 +331,21 @@ class SpmQuotaLine(models.Model):
                 continue
             rest = line.parent_id.target - line.target - sum((siblings - free).mapped("target"))
             if rest < 0:
-                raise ValidationError(self.env._(
-                    "%(line)s cannot take %(target)s: its siblings would have to go below zero to keep "
-                    "%(parent)s at %(parent_target)s. Lower the target or switch the plan to flagging "
-                    "imbalances.",
-                    line=line.display_name, target=line.currency_id.format(line.target),
-                    parent=line.parent_id.display_name,
-                    parent_target=line.currency_id.format(line.parent_id.target),
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "%(line)s cannot take %(target)s: its siblings would have to go below zero to keep "
+                        "%(parent)s at %(parent_target)s. Lower the target or switch the plan to flagging "
+                        "imbalances.",
+                        line=line.display_name,
+                        target=line.currency_id.format(line.target),
+                        parent=line.parent_id.display_name,
+                        parent_target=line.currency_id.format(line.parent_id.target),
+                    )
+                )
             parts = allocation.largest_remainder(
-                rest, free.mapped("target"), line.currency_id.decimal_places,
+                rest,
+                free.mapped("target"),
+                line.currency_id.decimal_places,
             )
             for sibling, part in zip(free, parts, strict=True):
                 if sibling.currency_id.compare_amounts(sibling.target, part):

@@ -30,59 +30,86 @@ class SpmQuotaPlan(models.Model):
 
     name = fields.Char(required=True, tracking=True, translate=True)
     company_id = fields.Many2one(
-        "res.company", required=True, default=lambda self: self.env.company, tracking=True, index=True,
+        "res.company",
+        required=True,
+        default=lambda self: self.env.company,
+        tracking=True,
+        index=True,
     )
     currency_id = fields.Many2one(related="company_id.currency_id")
     measure_id = fields.Many2one("spm.measure", required=True, tracking=True, ondelete="restrict")
-    date_from = fields.Date(string="Start", required=True, tracking=True,
-                            default=lambda self: date(fields.Date.today().year, 1, 1))
-    date_to = fields.Date(string="End", required=True, tracking=True,
-                          default=lambda self: date(fields.Date.today().year, 12, 31))
+    date_from = fields.Date(
+        string="Start", required=True, tracking=True, default=lambda self: date(fields.Date.today().year, 1, 1)
+    )
+    date_to = fields.Date(
+        string="End", required=True, tracking=True, default=lambda self: date(fields.Date.today().year, 12, 31)
+    )
     state = fields.Selection(STATES, default="draft", required=True, tracking=True, copy=False)
     user_id = fields.Many2one("res.users", string="Responsible", default=lambda self: self.env.user, tracking=True)
     team_ids = fields.Many2many("crm.team", string="Sales Teams", help="The teams the company target is split over.")
     target_amount = fields.Monetary(
-        string="Company Target", currency_field="currency_id", tracking=True,
+        string="Company Target",
+        currency_field="currency_id",
+        tracking=True,
         help="Total to split. Left at zero with a history allocation, it is suggested from history and growth.",
     )
     time_split = fields.Selection(
-        [("none", "No time split"), ("quarter", "Quarters"), ("month", "Quarters and months"),
-         ("week", "Quarters, months and weeks")],
-        default="month", required=True,
+        [
+            ("none", "No time split"),
+            ("quarter", "Quarters"),
+            ("month", "Quarters and months"),
+            ("week", "Quarters, months and weeks"),
+        ],
+        default="month",
+        required=True,
     )
     split_by_category = fields.Boolean(help="Split each salesperson's target over product categories.")
     categ_ids = fields.Many2many("product.category", string="Product Categories")
     allocation_method = fields.Selection(
-        [("equal", "Equal split"), ("history", "In proportion to history"),
-         ("capacity", "In proportion to capacity"), ("manual", "By hand")],
-        default="history", required=True, tracking=True,
+        [
+            ("equal", "Equal split"),
+            ("history", "In proportion to history"),
+            ("capacity", "In proportion to capacity"),
+            ("manual", "By hand"),
+        ],
+        default="history",
+        required=True,
+        tracking=True,
     )
     history_basis = fields.Selection(
         [("same_period", "Same period last year"), ("trailing", "Trailing 12 months")],
-        default="same_period", required=True,
+        default="same_period",
+        required=True,
     )
     growth_rate = fields.Float(string="Growth (%)", digits=(16, 2), tracking=True)
     use_seasonality = fields.Boolean(
-        string="Seasonal Split", default=True,
+        string="Seasonal Split",
+        default=True,
         help="Split over quarters and months in proportion to last year's months instead of equally.",
     )
     balance_mode = fields.Selection(
         [("rebalance", "Rebalance siblings"), ("flag", "Flag the parent as out of balance")],
-        default="rebalance", required=True,
+        default="rebalance",
+        required=True,
         help="What happens when a target is changed by hand.",
     )
     is_strict = fields.Boolean(string="Strict", help="Refuse splits whose total exceeds their parent.")
     expected_basis = fields.Selection(
         [("working_days", "Working days"), ("seasonal", "Seasonal curve")],
-        string="Expected to Date By", default="seasonal", required=True,
+        string="Expected to Date By",
+        default="seasonal",
+        required=True,
     )
     pace_threshold = fields.Float(
-        string="Alert Below Pace (%)", default=80.0,
+        string="Alert Below Pace (%)",
+        default=80.0,
         help="Managers get an activity for each target whose pace falls below this.",
     )
     line_ids = fields.One2many("spm.quota.line", "plan_id", string="Targets")
     org_line_ids = fields.One2many(
-        "spm.quota.line", "plan_id", string="Teams and Salespeople",
+        "spm.quota.line",
+        "plan_id",
+        string="Teams and Salespeople",
         domain=[("level", "in", ("company", "team", "user"))],
     )
     line_count = fields.Integer(compute="_compute_line_count")
@@ -103,19 +130,26 @@ class SpmQuotaPlan(models.Model):
     def _check_dates(self):
         for plan in self:
             if plan.date_to < plan.date_from:
-                raise ValidationError(self.env._(
-                    "The plan %(plan)s ends on %(end)s, before it starts on %(start)s.",
-                    plan=plan.name, end=plan.date_to, start=plan.date_from,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "The plan %(plan)s ends on %(end)s, before it starts on %(start)s.",
+                        plan=plan.name,
+                        end=plan.date_to,
+                        start=plan.date_from,
+                    )
+                )
 
     @api.constrains("target_amount", "growth_rate", "pace_threshold")
     def _check_amounts(self):
         for plan in self:
             if plan.target_amount < 0:
-                raise ValidationError(self.env._(
-                    "The company target of %(plan)s cannot be negative (%(amount)s).",
-                    plan=plan.name, amount=plan.target_amount,
-                ))
+                raise ValidationError(
+                    self.env._(
+                        "The company target of %(plan)s cannot be negative (%(amount)s).",
+                        plan=plan.name,
+                        amount=plan.target_amount,
+                    )
+                )
             if plan.growth_rate <= -100:
                 raise ValidationError(self.env._("A growth rate must be above -100%."))
             if plan.pace_threshold < 0:
@@ -125,21 +159,32 @@ class SpmQuotaPlan(models.Model):
     def _check_overlap(self):
         running = self.filtered(lambda plan: plan.state in ("active", "locked"))
         for plan in running:
-            others = self.search([
-                ("id", "!=", plan.id), ("state", "in", ("active", "locked")),
-                ("company_id", "=", plan.company_id.id), ("measure_id", "=", plan.measure_id.id),
-                ("date_from", "<=", plan.date_to), ("date_to", ">=", plan.date_from),
-            ])
+            others = self.search(
+                [
+                    ("id", "!=", plan.id),
+                    ("state", "in", ("active", "locked")),
+                    ("company_id", "=", plan.company_id.id),
+                    ("measure_id", "=", plan.measure_id.id),
+                    ("date_from", "<=", plan.date_to),
+                    ("date_to", ">=", plan.date_from),
+                ]
+            )
             for other in others:
                 if not plan.team_ids or not other.team_ids or plan.team_ids & other.team_ids:
-                    raise ValidationError(self.env._(
-                        "The plans %(plan)s and %(other)s measure %(measure)s for the same teams over "
-                        "overlapping periods (%(start)s - %(end)s and %(other_start)s - %(other_end)s). "
-                        "Close one or change its dates.",
-                        plan=plan.name, other=other.name, measure=plan.measure_id.name,
-                        start=plan.date_from, end=plan.date_to,
-                        other_start=other.date_from, other_end=other.date_to,
-                    ))
+                    raise ValidationError(
+                        self.env._(
+                            "The plans %(plan)s and %(other)s measure %(measure)s for the same teams over "
+                            "overlapping periods (%(start)s - %(end)s and %(other_start)s - %(other_end)s). "
+                            "Close one or change its dates.",
+                            plan=plan.name,
+                            other=other.name,
+                            measure=plan.measure_id.name,
+                            start=plan.date_from,
+                            end=plan.date_to,
+                            other_start=other.date_from,
+                            other_end=other.date_to,
+                        )
+                    )
 
     def write(self, vals):
         if set(vals) - {"state", "refresh_date", "message_main_attachment_id"}:
@@ -152,27 +197,37 @@ class SpmQuotaPlan(models.Model):
     def _unlink_if_draft(self):
         for plan in self:
             if plan.state != "draft":
-                raise UserError(self.env._(
-                    "The plan %(plan)s is %(state)s: only draft plans can be deleted.",
-                    plan=plan.name, state=dict(STATES)[plan.state],
-                ))
+                raise UserError(
+                    self.env._(
+                        "The plan %(plan)s is %(state)s: only draft plans can be deleted.",
+                        plan=plan.name,
+                        state=dict(STATES)[plan.state],
+                    )
+                )
 
     def _check_editable(self):
         for plan in self:
             if plan.state in ("locked", "closed"):
-                raise UserError(self.env._(
-                    "The plan %(plan)s is %(state)s: its targets can no longer change.",
-                    plan=plan.name, state=dict(STATES)[plan.state].lower(),
-                ))
+                raise UserError(
+                    self.env._(
+                        "The plan %(plan)s is %(state)s: its targets can no longer change.",
+                        plan=plan.name,
+                        state=dict(STATES)[plan.state].lower(),
+                    )
+                )
 
     def _check_transition(self, new_state):
         allowed = {"draft": {"active"}, "active": {"locked", "draft"}, "locked": {"closed"}, "closed": set()}
         for plan in self:
             if new_state != plan.state and new_state not in allowed[plan.state]:
-                raise UserError(self.env._(
-                    "The plan %(plan)s cannot go from %(old)s to %(new)s.",
-                    plan=plan.name, old=dict(STATES)[plan.state], new=dict(STATES)[new_state],
-                ))
+                raise UserError(
+                    self.env._(
+                        "The plan %(plan)s cannot go from %(old)s to %(new)s.",
+                        plan=plan.name,
+                        old=dict(STATES)[plan.state],
+                        new=dict(STATES)[new_state],
+                    )
+                )
 
     # Actions
 
@@ -199,10 +254,12 @@ class SpmQuotaPlan(models.Model):
     def action_allocate(self):
         for plan in self:
             if plan.state != "draft":
-                raise UserError(self.env._(
-                    "The plan %(plan)s is no longer a draft: adjust its targets one by one instead.",
-                    plan=plan.name,
-                ))
+                raise UserError(
+                    self.env._(
+                        "The plan %(plan)s is no longer a draft: adjust its targets one by one instead.",
+                        plan=plan.name,
+                    )
+                )
             plan._allocate()
 
     def action_rollup(self):
@@ -228,19 +285,24 @@ class SpmQuotaPlan(models.Model):
         action = self.action_view_lines()
         action["domain"] = [("plan_id", "=", self.id), ("level", "!=", "period")]
         action["view_mode"] = "hierarchy,list,form"
-        action["views"] = [(self.env.ref("spm_addon.spm_quota_line_view_hierarchy").id, "hierarchy"),
-                           (False, "list"), (False, "form")]
+        action["views"] = [
+            (self.env.ref("spm_addon.spm_quota_line_view_hierarchy").id, "hierarchy"),
+            (False, "list"),
+            (False, "form"),
+        ]
         return action
 
     def action_export_xlsx(self):
         self.ensure_one()
-        attachment = self.env["ir.attachment"].create({
-            "name": f"{self.name}.xlsx",
-            "raw": self._export_xlsx(),
-            "res_model": self._name,
-            "res_id": self.id,
-            "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        })
+        attachment = self.env["ir.attachment"].create(
+            {
+                "name": f"{self.name}.xlsx",
+                "raw": self._export_xlsx(),
+                "res_model": self._name,
+                "res_id": self.id,
+                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            }
+        )
         return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
 
     def _export_xlsx(self):
@@ -265,13 +327,31 @@ class SpmQuotaPlan(models.Model):
             "total": book.add_format({"bold": True, "top": 2, "num_format": money}),
         }
         sheet.write(0, 0, self.name, formats["title"])
-        sheet.write(1, 0, self.env._("%(measure)s, %(start)s - %(end)s, %(currency)s",
-                                     measure=self.measure_id.name, start=self.date_from, end=self.date_to,
-                                     currency=self.currency_id.name))
-        headers = [self.env._("Target Of"), self.env._("Level"), self.env._("Sales Team"), self.env._("Salesperson"),
-                   self.env._("Start"), self.env._("End"), self.env._("Target"), self.env._("Actual"),
-                   self.env._("Attainment (%)"), self.env._("Expected to Date"), self.env._("Pace (%)"),
-                   self.env._("Projected")]
+        sheet.write(
+            1,
+            0,
+            self.env._(
+                "%(measure)s, %(start)s - %(end)s, %(currency)s",
+                measure=self.measure_id.name,
+                start=self.date_from,
+                end=self.date_to,
+                currency=self.currency_id.name,
+            ),
+        )
+        headers = [
+            self.env._("Target Of"),
+            self.env._("Level"),
+            self.env._("Sales Team"),
+            self.env._("Salesperson"),
+            self.env._("Start"),
+            self.env._("End"),
+            self.env._("Target"),
+            self.env._("Actual"),
+            self.env._("Attainment (%)"),
+            self.env._("Expected to Date"),
+            self.env._("Pace (%)"),
+            self.env._("Projected"),
+        ]
         for col, header in enumerate(headers):
             sheet.write(3, col, header, formats["head"])
         levels = dict(self.env["spm.quota.line"]._fields["level"]._description_selection(self.env))
@@ -296,10 +376,20 @@ class SpmQuotaPlan(models.Model):
             stack.extend((child, indent + 1) for child in reversed(children[line.id]))
         user_rows = [line for line in lines if line.level == "user"]
         sheet.write(row, 0, self.env._("Total of salespeople"), formats["bold"])
-        sheet.write_formula(row, 6, f'=SUMIF(B5:B{row},"{levels["user"]}",G5:G{row})', formats["total"],
-                            sum(line.target for line in user_rows))
-        sheet.write_formula(row, 7, f'=SUMIF(B5:B{row},"{levels["user"]}",H5:H{row})', formats["total"],
-                            sum(line.actual_amount for line in user_rows))
+        sheet.write_formula(
+            row,
+            6,
+            f'=SUMIF(B5:B{row},"{levels["user"]}",G5:G{row})',
+            formats["total"],
+            sum(line.target for line in user_rows),
+        )
+        sheet.write_formula(
+            row,
+            7,
+            f'=SUMIF(B5:B{row},"{levels["user"]}",H5:H{row})',
+            formats["total"],
+            sum(line.actual_amount for line in user_rows),
+        )
         sheet.set_column(0, 0, 36)
         sheet.set_column(1, 3, 18)
         sheet.set_column(4, 5, 12)
@@ -315,7 +405,9 @@ class SpmQuotaPlan(models.Model):
         """{team: [users]} of the plan's teams, in a stable order."""
         self.ensure_one()
         members = self.env["crm.team.member"].search_fetch(
-            [("crm_team_id", "in", self.team_ids.ids)], ["crm_team_id", "user_id"], order="crm_team_id, user_id",
+            [("crm_team_id", "in", self.team_ids.ids)],
+            ["crm_team_id", "user_id"],
+            order="crm_team_id, user_id",
         )
         result = defaultdict(list)
         for member in members:
@@ -341,25 +433,52 @@ class SpmQuotaPlan(models.Model):
         )
         by_key = {}
         for line in existing:
-            by_key[(line.parent_id.id, line.level, line.team_id.id, line.user_id.id, line.categ_id.id,
-                    line.period_type, line.date_from)] = line.id
+            by_key[
+                (
+                    line.parent_id.id,
+                    line.level,
+                    line.team_id.id,
+                    line.user_id.id,
+                    line.categ_id.id,
+                    line.period_type,
+                    line.date_from,
+                )
+            ] = line.id
         base = {"plan_id": self.id, "date_from": self.date_from, "date_to": self.date_to, "period_type": "plan"}
 
         def ensure(specs):
             """specs: list of (parent_id, vals); returns the line ids in the same order."""
             missing = []
             for parent_id, vals in specs:
-                key = (parent_id, vals["level"], vals.get("team_id", False), vals.get("user_id", False),
-                       vals.get("categ_id", False), vals["period_type"], vals["date_from"])
+                key = (
+                    parent_id,
+                    vals["level"],
+                    vals.get("team_id", False),
+                    vals.get("user_id", False),
+                    vals.get("categ_id", False),
+                    vals["period_type"],
+                    vals["date_from"],
+                )
                 if key not in by_key:
                     missing.append((key, {**vals, "plan_id": self.id, "parent_id": parent_id}))
             if missing:
                 created = Line.create([vals for __, vals in missing])
                 for (key, __), line in zip(missing, created, strict=True):
                     by_key[key] = line.id
-            return [by_key[(parent_id, vals["level"], vals.get("team_id", False), vals.get("user_id", False),
-                            vals.get("categ_id", False), vals["period_type"], vals["date_from"])]
-                    for parent_id, vals in specs]
+            return [
+                by_key[
+                    (
+                        parent_id,
+                        vals["level"],
+                        vals.get("team_id", False),
+                        vals.get("user_id", False),
+                        vals.get("categ_id", False),
+                        vals["period_type"],
+                        vals["date_from"],
+                    )
+                ]
+                for parent_id, vals in specs
+            ]
 
         [root_id] = ensure([(False, {**base, "level": "company", "depth": 0})])
         teams = self.team_ids.sorted("id")
@@ -367,21 +486,34 @@ class SpmQuotaPlan(models.Model):
         members = self._team_members()
         user_specs = [
             (team_line, {**base, "level": "user", "team_id": team.id, "user_id": user_id, "depth": 2})
-            for team, team_line in zip(teams, team_ids, strict=True) for user_id in members.get(team.id, [])
+            for team, team_line in zip(teams, team_ids, strict=True)
+            for user_id in members.get(team.id, [])
         ]
         leaves = list(zip(user_specs, ensure(user_specs), strict=True))
         if self.split_by_category and self.categ_ids:
             categ_specs = [
                 (line_id, {**vals, "level": "categ", "categ_id": categ.id, "depth": 3})
-                for (__, vals), line_id in leaves for categ in self.categ_ids.sorted("id")
+                for (__, vals), line_id in leaves
+                for categ in self.categ_ids.sorted("id")
             ]
             leaves = list(zip(categ_specs, ensure(categ_specs), strict=True))
         for unit in TIME_SPLITS[self.time_split]:
             specs = []
             for (__, vals), line_id in leaves:
                 for start, end in periods.split_period(vals["date_from"], vals["date_to"], unit):
-                    specs.append((line_id, {**vals, "level": "period", "period_type": unit,
-                                            "date_from": start, "date_to": end, "depth": vals["depth"] + 1}))
+                    specs.append(
+                        (
+                            line_id,
+                            {
+                                **vals,
+                                "level": "period",
+                                "period_type": unit,
+                                "date_from": start,
+                                "date_to": end,
+                                "depth": vals["depth"] + 1,
+                            },
+                        )
+                    )
             leaves = list(zip(specs, ensure(specs), strict=True))
         return Line.search([("plan_id", "=", self.id)])
 
@@ -389,8 +521,22 @@ class SpmQuotaPlan(models.Model):
         """Split the company target down the whole cascade and store every target in one batch."""
         self.ensure_one()
         lines = self._ensure_structure()
-        rows = lines.read(["parent_id", "level", "team_id", "user_id", "categ_id", "period_type",
-                           "date_from", "date_to", "target", "capacity_weight", "is_pinned"], load=None)
+        rows = lines.read(
+            [
+                "parent_id",
+                "level",
+                "team_id",
+                "user_id",
+                "categ_id",
+                "period_type",
+                "date_from",
+                "date_to",
+                "target",
+                "capacity_weight",
+                "is_pinned",
+            ],
+            load=None,
+        )
         children = defaultdict(list)
         by_id = {}
         for row in rows:
@@ -415,11 +561,14 @@ class SpmQuotaPlan(models.Model):
                 self._split(parent, kids, children, digits)
                 stack.extend(kids)
         self._store_targets(rows)
-        self.message_post(body=self.env._(
-            "Targets allocated: %(total)s over %(count)s lines (%(method)s).",
-            total=self.currency_id.format(root["target"]), count=len(rows),
-            method=dict(self._fields["allocation_method"].selection)[self.allocation_method],
-        ))
+        self.message_post(
+            body=self.env._(
+                "Targets allocated: %(total)s over %(count)s lines (%(method)s).",
+                total=self.currency_id.format(root["target"]),
+                count=len(rows),
+                method=dict(self._fields["allocation_method"].selection)[self.allocation_method],
+            )
+        )
 
     def _split(self, parent, kids, children, digits):
         """Set the targets of ``kids`` so that they sum to ``parent``'s target."""
@@ -438,8 +587,9 @@ class SpmQuotaPlan(models.Model):
         if use_history:
             weights = [kid["history"] for kid in free]
         elif method == "capacity" and level == "team":
-            weights = [sum(c["capacity_weight"] for c in children.get(kid["id"], [])) or kid["capacity_weight"]
-                       for kid in free]
+            weights = [
+                sum(c["capacity_weight"] for c in children.get(kid["id"], [])) or kid["capacity_weight"] for kid in free
+            ]
         elif method == "capacity" and level == "user":
             weights = [kid["capacity_weight"] for kid in free]
         else:
@@ -456,13 +606,17 @@ class SpmQuotaPlan(models.Model):
             return
         self.env["spm.quota.line"].flush_model()
         for start in range(0, len(rows), 20000):
-            chunk = rows[start:start + 20000]
-            values = SQL(", ").join(SQL("(%s, %s::numeric, %s::numeric)", r["id"], r["target"], r["history"])
-                                    for r in chunk)
-            self.env.cr.execute(SQL(
-                """UPDATE spm_quota_line l SET target = v.target, history_amount = v.history
-                   FROM (VALUES %s) AS v(id, target, history) WHERE l.id = v.id""", values,
-            ))
+            chunk = rows[start : start + 20000]
+            values = SQL(", ").join(
+                SQL("(%s, %s::numeric, %s::numeric)", r["id"], r["target"], r["history"]) for r in chunk
+            )
+            self.env.cr.execute(
+                SQL(
+                    """UPDATE spm_quota_line l SET target = v.target, history_amount = v.history
+                   FROM (VALUES %s) AS v(id, target, history) WHERE l.id = v.id""",
+                    values,
+                )
+            )
         self.env["spm.quota.line"].invalidate_model(["target", "history_amount"])
 
     # Figures
@@ -540,8 +694,9 @@ class SpmQuotaPlan(models.Model):
             rows = Line.search_fetch(
                 [("plan_id", "=", plan.id)],
                 ["parent_id", "level", "team_id", "user_id", "categ_id", "date_from", "date_to", "target"],
-            ).read(["parent_id", "level", "team_id", "user_id", "categ_id", "date_from", "date_to", "target"],
-                   load=None)
+            ).read(
+                ["parent_id", "level", "team_id", "user_id", "categ_id", "date_from", "date_to", "target"], load=None
+            )
             if not rows:
                 continue
             buckets = plan._index_buckets(plan._history_buckets(plan.date_from, plan.date_to))
@@ -556,23 +711,37 @@ class SpmQuotaPlan(models.Model):
             plan._compute_expected(children, children[False], today)
             updates = []
             for row in rows:
-                share = row["expected"] / row["target"] if row["target"] else periods.elapsed_fraction(
-                    row["date_from"], row["date_to"], today)
+                share = (
+                    row["expected"] / row["target"]
+                    if row["target"]
+                    else periods.elapsed_fraction(row["date_from"], row["date_to"], today)
+                )
                 figures = pacing.pacing(row["target"], row["actual"], share)
-                updates.append(SQL(
-                    "(%s, %s::float8, %s::float8, %s::float8, %s::float8, %s::float8, %s::float8)",
-                    row["id"], row["actual"], pacing.attainment(row["actual"], row["target"]),
-                    figures["expected"], figures["pace"], figures["projected"], figures["gap"],
-                ))
+                updates.append(
+                    SQL(
+                        "(%s, %s::float8, %s::float8, %s::float8, %s::float8, %s::float8, %s::float8)",
+                        row["id"],
+                        row["actual"],
+                        pacing.attainment(row["actual"], row["target"]),
+                        figures["expected"],
+                        figures["pace"],
+                        figures["projected"],
+                        figures["gap"],
+                    )
+                )
             Line.flush_model()
             for start in range(0, len(updates), 20000):
-                self.env.cr.execute(SQL(
-                    """UPDATE spm_quota_line l SET actual_amount = v.actual, attainment = v.attainment,
+                self.env.cr.execute(
+                    SQL(
+                        """UPDATE spm_quota_line l SET actual_amount = v.actual, attainment = v.attainment,
                               expected_amount = v.expected, pace = v.pace, projected_amount = v.projected,
                               gap_amount = v.gap, refresh_date = %s
                        FROM (VALUES %s) AS v(id, actual, attainment, expected, pace, projected, gap)
-                       WHERE l.id = v.id""", now, SQL(", ").join(updates[start:start + 20000]),
-                ))
+                       WHERE l.id = v.id""",
+                        now,
+                        SQL(", ").join(updates[start : start + 20000]),
+                    )
+                )
             plan.refresh_date = now
         Line.invalidate_model(list(FIGURE_FIELDS))
 
@@ -602,40 +771,54 @@ class SpmQuotaPlan(models.Model):
         plans._refresh_figures()
         plans._create_pace_alerts()
 
-    def _create_pace_alerts(self, today=None):
+    def _create_pace_alerts(self):
         """One activity per lagging salesperson or team target for the responsible manager, never twice."""
         activity_type = self.env.ref("spm_addon.mail_activity_type_spm_pace")
         Line = self.env["spm.quota.line"]
         lagging = Line.browse()
         for plan in self.filtered(lambda rec: rec.state == "active"):
-            lagging |= Line.search([
-                ("plan_id", "=", plan.id), ("level", "in", ("team", "user")),
-                ("expected_amount", ">", 0), ("pace", "<", plan.pace_threshold),
-            ])
+            lagging |= Line.search(
+                [
+                    ("plan_id", "=", plan.id),
+                    ("level", "in", ("team", "user")),
+                    ("expected_amount", ">", 0),
+                    ("pace", "<", plan.pace_threshold),
+                ]
+            )
         if not lagging:
             return self.env["mail.activity"]
-        done = self.env["mail.activity"].search([
-            ("res_model", "=", Line._name), ("res_id", "in", lagging.ids),
-            ("activity_type_id", "=", activity_type.id),
-        ])
+        done = self.env["mail.activity"].search(
+            [
+                ("res_model", "=", Line._name),
+                ("res_id", "in", lagging.ids),
+                ("activity_type_id", "=", activity_type.id),
+            ]
+        )
         lagging -= Line.browse(done.mapped("res_id"))
         model_id = self.env["ir.model"]._get_id(Line._name)
         vals_list = []
         for line in lagging:
             manager = line._responsible_manager()
             fmt = line.currency_id.format if line.plan_id.measure_id.is_monetary else (lambda v: f"{v:,.0f}")
-            vals_list.append({
-                "res_model_id": model_id,
-                "res_id": line.id,
-                "activity_type_id": activity_type.id,
-                "user_id": manager.id,
-                "summary": self.env._("%(line)s is behind pace (%(pace).0f%%)", line=line.display_name,
-                                      pace=line.pace),
-                "note": self.env._(
-                    "Target %(target)s, actual %(actual)s, expected by now %(expected)s, pace %(pace).0f%% "
-                    "(alert below %(threshold).0f%%), projected %(projected)s.",
-                    target=fmt(line.target), actual=fmt(line.actual_amount), expected=fmt(line.expected_amount),
-                    pace=line.pace, threshold=line.plan_id.pace_threshold, projected=fmt(line.projected_amount),
-                ),
-            })
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": line.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": manager.id,
+                    "summary": self.env._(
+                        "%(line)s is behind pace (%(pace).0f%%)", line=line.display_name, pace=line.pace
+                    ),
+                    "note": self.env._(
+                        "Target %(target)s, actual %(actual)s, expected by now %(expected)s, pace %(pace).0f%% "
+                        "(alert below %(threshold).0f%%), projected %(projected)s.",
+                        target=fmt(line.target),
+                        actual=fmt(line.actual_amount),
+                        expected=fmt(line.expected_amount),
+                        pace=line.pace,
+                        threshold=line.plan_id.pace_threshold,
+                        projected=fmt(line.projected_amount),
+                    ),
+                }
+            )
         return self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(vals_list)

@@ -19,40 +19,59 @@ class SpmCommon(TransactionCase):
         cls.currency = cls.company.currency_id
         sales_groups = "sales_team.group_sale_salesman,spm_addon.group_spm_user"
         cls.spm_admin = new_test_user(
-            cls.env, "spm_admin", groups="sales_team.group_sale_manager,spm_addon.group_spm_admin",
+            cls.env,
+            "spm_admin",
+            groups="sales_team.group_sale_manager,spm_addon.group_spm_admin",
             name="Sandra Admin",
         )
         cls.manager_a = new_test_user(
-            cls.env, "manager_a", groups="sales_team.group_sale_salesman_all_leads,spm_addon.group_spm_manager",
+            cls.env,
+            "manager_a",
+            groups="sales_team.group_sale_salesman_all_leads,spm_addon.group_spm_manager",
             name="Mia Manager",
         )
         cls.manager_b = new_test_user(
-            cls.env, "manager_b", groups="sales_team.group_sale_salesman_all_leads,spm_addon.group_spm_manager",
+            cls.env,
+            "manager_b",
+            groups="sales_team.group_sale_salesman_all_leads,spm_addon.group_spm_manager",
             name="Max Manager",
         )
-        cls.reps = [
-            new_test_user(cls.env, f"rep{i}", groups=sales_groups, name=f"Rep {i}") for i in range(1, 6)
-        ]
+        cls.reps = [new_test_user(cls.env, f"rep{i}", groups=sales_groups, name=f"Rep {i}") for i in range(1, 6)]
         cls.rep1, cls.rep2, cls.rep3, cls.rep4, cls.rep5 = cls.reps
         Team = cls.env["crm.team"]
-        cls.team_a = Team.create({"name": "Team A", "user_id": cls.manager_a.id,
-                                  "member_ids": [Command.set([cls.rep1.id, cls.rep2.id])]})
-        cls.team_b = Team.create({"name": "Team B", "user_id": cls.manager_b.id,
-                                  "member_ids": [Command.set([cls.rep3.id, cls.rep4.id])]})
-        cls.team_c = Team.create({"name": "Team C", "user_id": cls.spm_admin.id,
-                                  "member_ids": [Command.set([cls.rep5.id])]})
+        cls.team_a = Team.create(
+            {"name": "Team A", "user_id": cls.manager_a.id, "member_ids": [Command.set([cls.rep1.id, cls.rep2.id])]}
+        )
+        cls.team_b = Team.create(
+            {"name": "Team B", "user_id": cls.manager_b.id, "member_ids": [Command.set([cls.rep3.id, cls.rep4.id])]}
+        )
+        cls.team_c = Team.create(
+            {"name": "Team C", "user_id": cls.spm_admin.id, "member_ids": [Command.set([cls.rep5.id])]}
+        )
         cls.teams = cls.team_a | cls.team_b | cls.team_c
         cls.customer = cls.env["res.partner"].create({"name": "Customer Co"})
         cls.categ_hw = cls.env["product.category"].create({"name": "Hardware"})
         cls.categ_sv = cls.env["product.category"].create({"name": "Services"})
-        cls.product = cls.env["product.product"].create({
-            "name": "Widget", "list_price": 100.0, "categ_id": cls.categ_hw.id, "taxes_id": [Command.clear()],
-            "type": "consu", "invoice_policy": "order",
-        })
-        cls.service = cls.env["product.product"].create({
-            "name": "Installation", "list_price": 100.0, "categ_id": cls.categ_sv.id,
-            "taxes_id": [Command.clear()], "type": "service", "invoice_policy": "order",
-        })
+        cls.product = cls.env["product.product"].create(
+            {
+                "name": "Widget",
+                "list_price": 100.0,
+                "categ_id": cls.categ_hw.id,
+                "taxes_id": [Command.clear()],
+                "type": "consu",
+                "invoice_policy": "order",
+            }
+        )
+        cls.service = cls.env["product.product"].create(
+            {
+                "name": "Installation",
+                "list_price": 100.0,
+                "categ_id": cls.categ_sv.id,
+                "taxes_id": [Command.clear()],
+                "type": "service",
+                "invoice_policy": "order",
+            }
+        )
         cls.measure_sales = cls.env.ref("spm_addon.spm_measure_sales_revenue")
         cls.measure_invoiced = cls.env.ref("spm_addon.spm_measure_invoiced_revenue")
 
@@ -61,11 +80,19 @@ class SpmCommon(TransactionCase):
         """A sale order of ``amount`` (untaxed) by ``user`` dated ``day``, confirmed by default."""
         team = team or cls.env["crm.team"].search([("member_ids", "in", [user.id])], limit=1)
         vals = {
-            "partner_id": cls.customer.id, "user_id": user.id, "team_id": team.id,
-            "order_line": [Command.create({
-                "product_id": (product or cls.product).id, "product_uom_qty": 1, "price_unit": amount,
-                "tax_id": [Command.clear()],
-            })],
+            "partner_id": cls.customer.id,
+            "user_id": user.id,
+            "team_id": team.id,
+            "order_line": [
+                Command.create(
+                    {
+                        "product_id": (product or cls.product).id,
+                        "product_uom_qty": 1,
+                        "price_unit": amount,
+                        "tax_id": [Command.clear()],
+                    }
+                )
+            ],
         }
         if currency:
             pricelist = cls.env["product.pricelist"].create({"name": currency.name, "currency_id": currency.id})
@@ -80,23 +107,40 @@ class SpmCommon(TransactionCase):
     @classmethod
     def _invoice(cls, user, amount, day, move_type="out_invoice", team=None):
         team = team or cls.env["crm.team"].search([("member_ids", "in", [user.id])], limit=1)
-        move = cls.env["account.move"].create({
-            "move_type": move_type, "partner_id": cls.customer.id, "invoice_date": day,
-            "invoice_user_id": user.id, "team_id": team.id,
-            "invoice_line_ids": [Command.create({
-                "product_id": cls.product.id, "quantity": 1, "price_unit": amount, "tax_ids": [Command.clear()],
-            })],
-        })
+        move = cls.env["account.move"].create(
+            {
+                "move_type": move_type,
+                "partner_id": cls.customer.id,
+                "invoice_date": day,
+                "invoice_user_id": user.id,
+                "team_id": team.id,
+                "invoice_line_ids": [
+                    Command.create(
+                        {
+                            "product_id": cls.product.id,
+                            "quantity": 1,
+                            "price_unit": amount,
+                            "tax_ids": [Command.clear()],
+                        }
+                    )
+                ],
+            }
+        )
         move.action_post()
         return move
 
     @classmethod
     def _plan(cls, **vals):
         defaults = {
-            "name": "2026 Revenue", "measure_id": cls.measure_sales.id,
-            "date_from": date(2026, 1, 1), "date_to": date(2026, 12, 31),
-            "team_ids": [Command.set(cls.teams.ids)], "target_amount": 1_200_000,
-            "allocation_method": "history", "time_split": "month", "use_seasonality": False,
+            "name": "2026 Revenue",
+            "measure_id": cls.measure_sales.id,
+            "date_from": date(2026, 1, 1),
+            "date_to": date(2026, 12, 31),
+            "team_ids": [Command.set(cls.teams.ids)],
+            "target_amount": 1_200_000,
+            "allocation_method": "history",
+            "time_split": "month",
+            "use_seasonality": False,
         }
         return cls.env["spm.quota.plan"].create({**defaults, **vals})
 
@@ -110,8 +154,6 @@ class SpmCommon(TransactionCase):
 
     @staticmethod
     def _line(plan, **criteria):
-        lines = plan.line_ids.filtered(
-            lambda line: all(line[key] == value for key, value in criteria.items())
-        )
+        lines = plan.line_ids.filtered(lambda line: all(line[key] == value for key, value in criteria.items()))
         assert len(lines) == 1, f"{len(lines)} lines match {criteria}"
         return lines

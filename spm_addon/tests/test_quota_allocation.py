@@ -99,7 +99,9 @@ class TestQuotaAllocation(SpmCommon):
         self._order(self.rep1, 50_000, date(2025, 4, 1), product=self.service)
         plan = self._plan(
             measure_id=self.env.ref("spm_addon.spm_measure_sales_revenue_categ").id,
-            split_by_category=True, categ_ids=[(6, 0, (self.categ_hw | self.categ_sv).ids)], time_split="none",
+            split_by_category=True,
+            categ_ids=[(6, 0, (self.categ_hw | self.categ_sv).ids)],
+            time_split="none",
         )
         plan.action_allocate()
         rep1 = self._line(plan, level="user", user_id=self.rep1)

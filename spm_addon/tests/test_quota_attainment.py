@@ -64,8 +64,12 @@ class TestQuotaAttainment(SpmCommon):
 
     def test_refund_lowers_invoiced_attainment(self):
         plan = self._plan(
-            name="Invoiced 2026", measure_id=self.measure_invoiced.id, allocation_method="equal",
-            time_split="quarter", team_ids=[(6, 0, self.team_a.ids)], target_amount=400_000,
+            name="Invoiced 2026",
+            measure_id=self.measure_invoiced.id,
+            allocation_method="equal",
+            time_split="quarter",
+            team_ids=[(6, 0, self.team_a.ids)],
+            target_amount=400_000,
         )
         plan.action_allocate()
         plan.action_activate()
@@ -82,8 +86,9 @@ class TestQuotaAttainment(SpmCommon):
     def test_foreign_currency_order_converted(self):
         eur = self.env.ref("base.EUR")
         eur.active = True
-        self.env["res.currency.rate"].create({"name": "2026-01-01", "rate": 0.5, "currency_id": eur.id,
-                                              "company_id": self.company.id})
+        self.env["res.currency.rate"].create(
+            {"name": "2026-01-01", "rate": 0.5, "currency_id": eur.id, "company_id": self.company.id}
+        )
         # 10,000 EUR at 0.5 EUR per company unit = 20,000 in the company's currency
         order = self._order(self.rep2, 10_000, date(2026, 4, 2), currency=eur)
         self.assertEqual(order.currency_id, eur)

@@ -43,13 +43,19 @@ class TestQuotaExportImport(SpmCommon):
             sheet.append([line.get_external_id().get(line.id) or line._export_rows([["id"]])[0][0], target, 1.5])
         data = io.BytesIO()
         book.save(data)
-        importer = self.env["base_import.import"].create({
-            "res_model": "spm.quota.line", "file": data.getvalue(),
-            "file_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "file_name": "targets.xlsx",
-        })
-        result = importer.execute_import(["id", "target", "capacity_weight"], ["id", "target", "capacity_weight"],
-                                         {"has_headers": True, "quoting": '"', "separator": ","})
+        importer = self.env["base_import.import"].create(
+            {
+                "res_model": "spm.quota.line",
+                "file": data.getvalue(),
+                "file_type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                "file_name": "targets.xlsx",
+            }
+        )
+        result = importer.execute_import(
+            ["id", "target", "capacity_weight"],
+            ["id", "target", "capacity_weight"],
+            {"has_headers": True, "quoting": '"', "separator": ","},
+        )
         self.assertFalse(result["messages"], result["messages"])
         self.assertEqual(team_line.target, 500_000)
         self.assertEqual(rep_line.target, 320_000)

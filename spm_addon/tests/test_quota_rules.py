@@ -32,8 +32,14 @@ class TestQuotaRules(SpmCommon):
 
     def test_overlapping_active_plans_refused(self):
         self.plan.action_activate()
-        other = self._plan(name="Overlap", date_from=date(2026, 7, 1), date_to=date(2027, 6, 30),
-                           team_ids=[(6, 0, self.team_a.ids)], allocation_method="equal", time_split="none")
+        other = self._plan(
+            name="Overlap",
+            date_from=date(2026, 7, 1),
+            date_to=date(2027, 6, 30),
+            team_ids=[(6, 0, self.team_a.ids)],
+            allocation_method="equal",
+            time_split="none",
+        )
         other.action_allocate()
         with self.assertRefused(ValidationError, "overlapping periods"):
             other.action_activate()
@@ -57,11 +63,17 @@ class TestQuotaRules(SpmCommon):
     def test_salesperson_outside_team_refused(self):
         team_a_line = self._line(self.plan, level="team", team_id=self.team_a)
         with self.assertRefused(ValidationError, "not a member of the sales team Team A"):
-            self.env["spm.quota.line"].create({
-                "plan_id": self.plan.id, "parent_id": team_a_line.id, "level": "user",
-                "team_id": self.team_a.id, "user_id": self.rep3.id,
-                "date_from": date(2026, 1, 1), "date_to": date(2026, 12, 31),
-            })
+            self.env["spm.quota.line"].create(
+                {
+                    "plan_id": self.plan.id,
+                    "parent_id": team_a_line.id,
+                    "level": "user",
+                    "team_id": self.team_a.id,
+                    "user_id": self.rep3.id,
+                    "date_from": date(2026, 1, 1),
+                    "date_to": date(2026, 12, 31),
+                }
+            )
 
     def test_rebalance_siblings_and_children(self):
         self.plan.action_activate()
@@ -137,5 +149,9 @@ class TestQuotaRules(SpmCommon):
         # a second run creates nothing new
         self.plan._refresh_figures(today=date(2026, 3, 31))
         self.assertFalse(self.plan._create_pace_alerts())
-        self.assertEqual(self.env["mail.activity"].search_count([
-            ("res_model", "=", "spm.quota.line"), ("res_id", "in", self.plan.line_ids.ids)]), 6)
+        self.assertEqual(
+            self.env["mail.activity"].search_count(
+                [("res_model", "=", "spm.quota.line"), ("res_id", "in", self.plan.line_ids.ids)]
+            ),
+            6,
+        )
