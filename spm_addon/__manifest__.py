@@ -19,5 +19,10 @@
         "views/spm_quota_adjustment_views.xml",
         "views/spm_menus.xml",
     ],
+    "assets": {
+        "web.assets_tests": [
+            "spm_addon/static/src/js/tours/*.js",
+        ],
+    },
     "installable": True,
 }

@@ -202,6 +202,7 @@ class SpmMeasure(models.Model):
         rules are not applied: callers decide who may see the figures.
         """
         self.ensure_one()
+        self = self.sudo()  # noqa: PLW0642 - the definition (ir.model.fields) is read as superuser
         model = self.env[self.model_name].sudo().with_context(active_test=False)
         if not model._auto:
             self.env.flush_all()  # a SQL view reads tables of other models
@@ -229,8 +230,9 @@ class SpmMeasure(models.Model):
         return {tuple(row[:width]): float(row[width] or 0.0) for row in rows}
 
     def _source_action(self, date_from, date_to, domain=None):
-        """Window action listing the records behind a figure."""
+        """Window action listing the records behind a figure (the user's record rules apply)."""
         self.ensure_one()
+        self = self.sudo()  # noqa: PLW0642 - the definition (ir.model.fields) is read as superuser
         full_domain = expression.AND([self._get_domain(), self._date_bounds(date_from, date_to), domain or []])
         return {
             "type": "ir.actions.act_window",

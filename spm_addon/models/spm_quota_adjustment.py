@@ -31,7 +31,8 @@ class SpmQuotaAdjustment(models.Model):
     def create(self, vals_list):
         adjustments = super().create(vals_list)
         for adjustment in adjustments:
-            adjustment.plan_id.message_post(
+            adjustment.plan_id.sudo().message_post(
+                author_id=self.env.user.partner_id.id,
                 body=self.env._(
                     "Target of %(line)s changed from %(old)s to %(new)s by %(user)s: %(reason)s",
                     line=adjustment.line_id.display_name,
@@ -39,7 +40,7 @@ class SpmQuotaAdjustment(models.Model):
                     new=adjustment.currency_id.format(adjustment.new_target),
                     user=adjustment.author_id.name,
                     reason=adjustment.reason,
-                )
+                ),
             )
         return adjustments
 

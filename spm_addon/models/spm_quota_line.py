@@ -277,7 +277,7 @@ class SpmQuotaLine(models.Model):
     def action_view_sources(self):
         self.ensure_one()
         domain = []
-        measure = self.plan_id.measure_id
+        measure = self.plan_id.measure_id.sudo()
         if self.user_id:
             domain.append((measure.user_field_id.name, "=", self.user_id.id))
         elif self.team_id and measure.team_field_id:

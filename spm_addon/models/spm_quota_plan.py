@@ -742,7 +742,7 @@ class SpmQuotaPlan(models.Model):
                         SQL(", ").join(updates[start : start + 20000]),
                     )
                 )
-            plan.refresh_date = now
+            plan.sudo().refresh_date = now
         Line.invalidate_model(list(FIGURE_FIELDS))
 
     def _compute_expected(self, children, roots, today):

@@ -3,3 +3,4 @@ from . import test_quota_allocation
 from . import test_quota_attainment
 from . import test_quota_rules
 from . import test_quota_export_import
+from . import test_quota_tour

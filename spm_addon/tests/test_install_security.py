@@ -59,3 +59,38 @@ class TestInstallSecurity(SpmCommon):
         self.assertNotIn(plan, Plan.with_context(allowed_company_ids=[self.company.id]).search([]))
         self.assertIn(plan, Plan.with_context(allowed_company_ids=[other.id]).search([]))
         self.assertNotIn(plan, self.env["spm.quota.plan"].with_user(self.rep1).search([]))
+
+    def test_manager_adjusts_own_team_only(self):
+        self.plan.action_activate()
+        rep1_line = self._line(self.plan, level="user", user_id=self.rep1)
+        wizard = (
+            self.env["spm.quota.line.adjust"]
+            .with_user(self.manager_a)
+            .create(
+                {
+                    "line_id": rep1_line.id,
+                    "new_target": 250_000,
+                    "reason": "Bigger territory",
+                }
+            )
+        )
+        wizard.action_apply()
+        # team A keeps 400,000: rep2 goes down to 150,000
+        self.assertEqual(rep1_line.target, 250_000)
+        self.assertEqual(self._line(self.plan, level="user", user_id=self.rep2).target, 150_000)
+        self.assertEqual(rep1_line.adjustment_ids.author_id, self.manager_a)
+        rep3_line = self._line(self.plan, level="user", user_id=self.rep3)
+        with self.assertRaises(AccessError):
+            self.env["spm.quota.line.adjust"].with_user(self.manager_a).create(
+                {
+                    "line_id": rep3_line.id,
+                    "new_target": 1,
+                    "reason": "not my team",
+                }
+            ).action_apply()
+        self.assertEqual(rep3_line.target, 200_000)
+        with self.assertRaises(AccessError):
+            self.plan.with_user(self.manager_a).write({"name": "renamed"})
+        # a manager can refresh the figures of a plan
+        self.plan.with_user(self.manager_a).action_refresh()
+        self.assertTrue(self.plan.refresh_date)
