@@ -420,65 +420,99 @@ class SpmQuotaPlan(models.Model):
             return periods.trailing_twelve_months(self.date_from)
         return periods.same_period_last_year(self.date_from, self.date_to)
 
+    def _fetch_lines(self, fnames):
+        """The plan's lines as plain dicts, read in one query (many2one columns as ids or None)."""
+        self.ensure_one()
+        self.env["spm.quota.line"].flush_model()
+        columns = SQL(", ").join(SQL.identifier(fname) for fname in ("id", *fnames))
+        rows = self.env.execute_query_dict(
+            SQL("SELECT %s FROM spm_quota_line WHERE plan_id = %s ORDER BY depth, id", columns, self.id)
+        )
+        for row in rows:
+            for fname in ("target", "capacity_weight", "history_amount"):
+                if fname in row:
+                    row[fname] = float(row[fname] or 0.0)
+        return rows
+
+    @staticmethod
+    def _line_key(parent_id, vals):
+        return (
+            parent_id or None,
+            vals["level"],
+            vals.get("team_id") or None,
+            vals.get("user_id") or None,
+            vals.get("categ_id") or None,
+            vals["period_type"],
+            vals["date_from"],
+        )
+
+    def _insert_lines(self, missing):
+        """Insert many lines in multi-row INSERTs; returns their ids in order.
+
+        The cascade is consistent by construction (members of their team, dates inside the plan),
+        so the per-record checks of ``create`` are not needed here.
+        """
+        Line = self.env["spm.quota.line"]
+        Line.flush_model()
+        ids = []
+        uid, now = self.env.uid, fields.Datetime.now()
+        for start in range(0, len(missing), 5000):
+            values = SQL(", ").join(
+                SQL(
+                    "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 0, 1.0, false, %s, %s, %s, %s)",
+                    self.id,
+                    self.company_id.id,
+                    parent_id or None,
+                    vals["level"],
+                    vals["depth"],
+                    vals.get("team_id") or None,
+                    vals.get("user_id") or None,
+                    vals.get("categ_id") or None,
+                    vals["period_type"],
+                    vals["date_from"],
+                    vals["date_to"],
+                    uid,
+                    now,
+                    uid,
+                    now,
+                )
+                for parent_id, vals in missing[start : start + 5000]
+            )
+            rows = self.env.execute_query(
+                SQL(
+                    """INSERT INTO spm_quota_line (plan_id, company_id, parent_id, level, depth, team_id, user_id,
+                       categ_id, period_type, date_from, date_to, target, capacity_weight, is_pinned,
+                       create_uid, create_date, write_uid, write_date)
+                   VALUES %s RETURNING id""",
+                    values,
+                )
+            )
+            ids.extend(row[0] for row in rows)
+        Line.invalidate_model()
+        return ids
+
     def _ensure_structure(self):
         """Create the lines of the cascade that do not exist yet, level by level, in batches.
 
-        Returns all lines of the plan. Existing lines (their weights, pins and targets) are kept.
+        Existing lines (their weights, pins and targets) are kept. Returns the number of lines created.
         """
         self.ensure_one()
-        Line = self.env["spm.quota.line"].with_context(tracking_disable=True, mail_create_nolog=True)
-        existing = Line.search_fetch(
-            [("plan_id", "=", self.id)],
-            ["parent_id", "level", "team_id", "user_id", "categ_id", "period_type", "date_from"],
+        existing = self._fetch_lines(
+            ["parent_id", "level", "team_id", "user_id", "categ_id", "period_type", "date_from"]
         )
-        by_key = {}
-        for line in existing:
-            by_key[
-                (
-                    line.parent_id.id,
-                    line.level,
-                    line.team_id.id,
-                    line.user_id.id,
-                    line.categ_id.id,
-                    line.period_type,
-                    line.date_from,
-                )
-            ] = line.id
-        base = {"plan_id": self.id, "date_from": self.date_from, "date_to": self.date_to, "period_type": "plan"}
+        by_key = {self._line_key(row["parent_id"], row): row["id"] for row in existing}
+        base = {"date_from": self.date_from, "date_to": self.date_to, "period_type": "plan"}
+        created = 0
 
         def ensure(specs):
             """specs: list of (parent_id, vals); returns the line ids in the same order."""
-            missing = []
-            for parent_id, vals in specs:
-                key = (
-                    parent_id,
-                    vals["level"],
-                    vals.get("team_id", False),
-                    vals.get("user_id", False),
-                    vals.get("categ_id", False),
-                    vals["period_type"],
-                    vals["date_from"],
-                )
-                if key not in by_key:
-                    missing.append((key, {**vals, "plan_id": self.id, "parent_id": parent_id}))
+            nonlocal created
+            missing = [(parent, vals) for parent, vals in specs if self._line_key(parent, vals) not in by_key]
             if missing:
-                created = Line.create([vals for __, vals in missing])
-                for (key, __), line in zip(missing, created, strict=True):
-                    by_key[key] = line.id
-            return [
-                by_key[
-                    (
-                        parent_id,
-                        vals["level"],
-                        vals.get("team_id", False),
-                        vals.get("user_id", False),
-                        vals.get("categ_id", False),
-                        vals["period_type"],
-                        vals["date_from"],
-                    )
-                ]
-                for parent_id, vals in specs
-            ]
+                for (parent, vals), line_id in zip(missing, self._insert_lines(missing), strict=True):
+                    by_key[self._line_key(parent, vals)] = line_id
+                created += len(missing)
+            return [by_key[self._line_key(parent, vals)] for parent, vals in specs]
 
         [root_id] = ensure([(False, {**base, "level": "company", "depth": 0})])
         teams = self.team_ids.sorted("id")
@@ -515,13 +549,13 @@ class SpmQuotaPlan(models.Model):
                         )
                     )
             leaves = list(zip(specs, ensure(specs), strict=True))
-        return Line.search([("plan_id", "=", self.id)])
+        return created
 
     def _allocate(self):
         """Split the company target down the whole cascade and store every target in one batch."""
         self.ensure_one()
-        lines = self._ensure_structure()
-        rows = lines.read(
+        self._ensure_structure()
+        rows = self._fetch_lines(
             [
                 "parent_id",
                 "level",
@@ -534,8 +568,7 @@ class SpmQuotaPlan(models.Model):
                 "target",
                 "capacity_weight",
                 "is_pinned",
-            ],
-            load=None,
+            ]
         )
         children = defaultdict(list)
         by_id = {}
@@ -547,7 +580,7 @@ class SpmQuotaPlan(models.Model):
         history = self._index_buckets(self._history_buckets(hist_from, hist_to))
         for row in rows:
             row["history"] = self._bucket_total(history, row, offset)
-        root = children[False][0]
+        root = children[None][0]
         if self.allocation_method == "history" and not self.target_amount:
             self.target_amount = self.currency_id.round(root["history"] * (1 + self.growth_rate / 100.0))
         if self.allocation_method != "manual" or not root["target"]:
@@ -691,11 +724,8 @@ class SpmQuotaPlan(models.Model):
         now = fields.Datetime.now()
         Line = self.env["spm.quota.line"]
         for plan in self.filtered(lambda rec: rec.state != "closed"):
-            rows = Line.search_fetch(
-                [("plan_id", "=", plan.id)],
-                ["parent_id", "level", "team_id", "user_id", "categ_id", "date_from", "date_to", "target"],
-            ).read(
-                ["parent_id", "level", "team_id", "user_id", "categ_id", "date_from", "date_to", "target"], load=None
+            rows = plan._fetch_lines(
+                ["parent_id", "level", "team_id", "user_id", "categ_id", "date_from", "date_to", "target"]
             )
             if not rows:
                 continue
@@ -708,7 +738,7 @@ class SpmQuotaPlan(models.Model):
                 for row in rows:
                     if row["level"] == "team":
                         row["actual"] = sum(kid["actual"] for kid in children.get(row["id"], []))
-            plan._compute_expected(children, children[False], today)
+            plan._compute_expected(children, children[None], today)
             updates = []
             for row in rows:
                 share = (

@@ -1,0 +1,111 @@
+"""Benchmark of quota cascades at bench scale (issue 4).
+
+    python3 bench/bench_quota.py -d spm_bench
+
+Times (a) building and allocating a full cascade (company > teams > salespeople > quarters > months,
+history-based, seasonal) and (b) recomputing the attainment of every line, and compares (b) with the
+same actuals computed by one hand-written SQL GROUP BY. Everything is rolled back at the end.
+"""
+
+import os
+import sys
+from datetime import date
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+from common import Timer, environment, parse_args, peak_memory_mb
+
+from odoo.tools import SQL
+
+RAW_SQL = """
+WITH actual AS (
+    SELECT o.user_id, date_trunc('month', o.date_order)::date AS month,
+           SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1)) AS amount
+      FROM sale_order o
+     WHERE o.state = 'sale' AND o.company_id = %(company)s
+       AND o.date_order >= %(start)s AND o.date_order < %(stop)s
+  GROUP BY 1, 2
+)
+SELECT l.id, COALESCE(SUM(a.amount), 0)
+  FROM spm_quota_line l
+  LEFT JOIN actual a ON a.user_id = l.user_id AND a.month BETWEEN l.date_from AND l.date_to
+ WHERE l.plan_id = %(plan)s AND l.user_id IS NOT NULL
+ GROUP BY l.id
+"""
+
+
+def main():
+    args = parse_args(__doc__)
+    timer = Timer()
+    with environment(args) as env:
+        company = env.company
+        last = env["sale.order"].search([("state", "=", "sale")], order="date_order desc", limit=1).date_order
+        year = last.year if last.month == 12 else last.year - 1
+        if env["sale.order"].search_count([("date_order", ">=", date(year + 1, 1, 1))]):
+            year += 1  # plan the year that is under way, with last year's history
+        teams = env["crm.team"].search([("company_id", "in", (company.id, False))])
+        reps = env["crm.team.member"].search_count([("crm_team_id", "in", teams.ids)])
+        orders = env["sale.order"].search_count([("state", "=", "sale")])
+        lines = env["sale.order.line"].search_count([])
+        print(
+            f"Quota benchmark on {args.database}: {len(teams)} teams, {reps} team members, "
+            f"{orders} confirmed orders, {lines} order lines; plan year {year}"
+        )
+        plan = env["spm.quota.plan"].create(
+            {
+                "name": "Bench plan",
+                "company_id": company.id,
+                "measure_id": env.ref("spm_addon.spm_measure_sales_revenue").id,
+                "date_from": date(year, 1, 1),
+                "date_to": date(year, 12, 31),
+                "team_ids": [(6, 0, teams.ids)],
+                "allocation_method": "history",
+                "growth_rate": 15,
+                "time_split": "month",
+                "use_seasonality": True,
+            }
+        )
+        with timer("structure", "(a1) build the cascade structure (create lines)"):
+            plan._ensure_structure()
+            env.flush_all()
+        with timer("allocate", "(a2) allocate every target (history, seasonal)"):
+            plan._allocate()
+            env.flush_all()
+        line_count = env["spm.quota.line"].search_count([("plan_id", "=", plan.id)])
+        plan.state = "active"
+        with timer("attainment", "(b) recompute attainment of every line"):
+            plan._refresh_figures(today=date(year, 9, 30))
+            env.flush_all()
+        params = {"company": company.id, "start": date(year, 1, 1), "stop": date(year + 1, 1, 1), "plan": plan.id}
+        with timer("raw", "(c) raw SQL GROUP BY of the same actuals (user lines)"):
+            env.cr.execute(RAW_SQL, params)
+            raw = dict(env.cr.fetchall())
+        ours = dict(
+            env.execute_query(
+                SQL("SELECT id, actual_amount FROM spm_quota_line WHERE plan_id = %s AND user_id IS NOT NULL", plan.id)
+            )
+        )
+        mismatches = [i for i, v in raw.items() if abs(float(v) - float(ours[i])) > 0.01]
+        print(f"  lines: {line_count}; user-level lines compared: {len(raw)}; mismatches: {len(mismatches)}")
+        total_target = plan.root_line_id.target
+        print(f"  company target {total_target:,.2f}; attainment {plan.root_line_id.attainment:.1f} %")
+        print(f"  peak memory {peak_memory_mb():.0f} MB")
+        alloc = (
+            timer["(a1) build the cascade structure (create lines)"]
+            + timer["(a2) allocate every target (history, seasonal)"]
+        )
+        ratio = timer["(b) recompute attainment of every line"] / max(
+            timer["(c) raw SQL GROUP BY of the same actuals (user lines)"], 1e-9
+        )
+        print(
+            f"RESULT allocation {alloc:.2f} s (goal < 5 s); attainment "
+            f"{timer['(b) recompute attainment of every line']:.2f} s (goal < 10 s); "
+            f"attainment / raw SQL = {ratio:.1f}x (goal <= 3x)"
+        )
+        if mismatches:
+            print(f"ERROR: {len(mismatches)} lines differ from the raw SQL figures", file=sys.stderr)
+            sys.exit(1)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,78 @@
+"""Shared plumbing of the benchmarks: open an Odoo registry on a database, time blocks, print figures."""
+
+import argparse
+import contextlib
+import os
+import resource
+import time
+
+import odoo
+from odoo.tools import config
+
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def addons_path():
+    """Odoo's addons folders and this repository (where spm_addon lives)."""
+    odoo_root = os.path.dirname(os.path.dirname(os.path.abspath(odoo.__file__)))
+    paths = [os.path.join(odoo_root, "addons"), os.path.join(odoo_root, "odoo", "addons"), ROOT]
+    return ",".join(path for path in paths if os.path.isdir(path))
+
+
+def parse_args(description, default_db="spm_bench"):
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("-d", "--database", default=default_db)
+    parser.add_argument("--db-host", default=os.environ.get("PGHOST", "127.0.0.1"))
+    parser.add_argument("--db-port", default=os.environ.get("PGPORT", "5432"))
+    parser.add_argument("--db-user", default=os.environ.get("PGUSER", "odoo"))
+    parser.add_argument("--keep", action="store_true", help="commit what the benchmark created")
+    return parser.parse_args()
+
+
+@contextlib.contextmanager
+def environment(args):
+    """An environment as superuser on the database; rolled back at the end unless --keep."""
+    config.parse_config(
+        [
+            "--db_host",
+            args.db_host,
+            "--db_port",
+            str(args.db_port),
+            "--db_user",
+            args.db_user,
+            "--log-level",
+            "warn",
+        ]
+    )
+    registry = odoo.modules.registry.Registry(args.database)
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
+        try:
+            yield env
+        finally:
+            if args.keep:
+                cr.commit()
+            else:
+                cr.rollback()
+
+
+class Timer:
+    """Wall-clock timings of named steps, printed as a table."""
+
+    def __init__(self):
+        self.rows = []
+
+    @contextlib.contextmanager
+    def __call__(self, key, label):
+        start = time.perf_counter()
+        yield
+        self.rows.append((key, time.perf_counter() - start))
+        print(f"  {label:<58} {self.rows[-1][1]:8.2f} s", flush=True)
+
+    def __getitem__(self, name):
+        return dict(self.rows)[name]
+
+
+def peak_memory_mb():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
