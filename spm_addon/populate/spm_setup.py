@@ -39,7 +39,6 @@ def setup(env, today=None, log=print):
                 "name": f"{today.year} Invoicing Targets",
                 "measure_id": env.ref("spm_addon.spm_measure_invoiced_revenue").id,
                 "time_split": "quarter",
-                "allocation_method": "capacity",
                 "expected_basis": "working_days",
             }
         )
@@ -48,8 +47,8 @@ def setup(env, today=None, log=print):
             plan.action_activate()
         revenue._create_pace_alerts()
         created |= revenue | invoiced
+        plans = revenue | invoiced
         log(
-            f"{company.name}: quota plans {', '.join(created.mapped('name'))} "
-            f"({sum(created.mapped('line_count'))} targets)"
+            f"{company.name}: quota plans {', '.join(plans.mapped('name'))} ({sum(plans.mapped('line_count'))} targets)"
         )
     return created

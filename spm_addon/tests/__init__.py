@@ -4,3 +4,4 @@ from . import test_quota_attainment
 from . import test_quota_rules
 from . import test_quota_export_import
 from . import test_quota_tour
+from . import test_populate

@@ -1,0 +1,1327 @@
+"""Deterministic demo data for spm_addon: sales teams, salespeople and 24 months of sales history.
+
+``generate(env, seed, scale)`` creates companies, sales teams with leaders, salespeople (users linked
+to employees with a manager hierarchy), customers, product categories and products, leads and
+opportunities (won, lost, open), quotations and confirmed orders, posted invoices and credit notes,
+activities (open and done) and meetings. The same seed and end date give the same data.
+
+Setup records (companies, teams, categories, products) go through the ORM. Volume records go in with
+PostgreSQL ``COPY`` on ids reserved from their sequences: the bench scale (10,000 salespeople,
+1,000,000 order lines) takes minutes, not hours. The rows are complete enough for Odoo's views,
+``_read_group`` and the Sales and Invoicing analysis reports.
+
+Realism: a Chinese New Year dip and a year-end peak, about 15 % growth a year, salespeople of unequal
+skill (log-normal), new hires ramping up over six months, a few underperformers, teams of unequal
+size, a share of orders in US dollars.
+"""
+
+import io
+import math
+import random
+import time
+from datetime import date, datetime, timedelta
+
+from odoo import Command
+
+SCALES = {
+    "tiny": {"companies": 1, "teams": 2, "reps": 6, "customers": 40, "products": 12, "order_lines": 600},
+    "small": {"companies": 2, "teams": 5, "reps": 50, "customers": 600, "products": 40, "order_lines": 20_000},
+    "bench": {
+        "companies": 1,
+        "teams": 1000,
+        "reps": 10_000,
+        "customers": 20_000,
+        "products": 200,
+        "order_lines": 1_000_000,
+    },
+}
+MONTH_SEASON = {1: 0.8, 2: 0.55, 3: 0.95, 4: 1.0, 5: 1.0, 6: 1.1, 7: 0.9, 8: 0.9, 9: 1.05, 10: 1.0, 11: 1.2, 12: 1.45}
+YEARLY_GROWTH = 0.15
+SURNAMES = "Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He Lin Luo Gao".split()
+GIVEN = "Wei Fang Min Jing Lei Jun Yan Hui Qiang Li Na Tao Ming Chao Xin Yu Hao Ting Bo Lan".split()
+CITIES = "Shanghai Beijing Shenzhen Guangzhou Hangzhou Chengdu Wuhan Nanjing Suzhou Xiamen".split()
+CATEGORIES = {
+    "Hardware": ["Servers", "Networking", "Storage"],
+    "Software": ["Licences", "Subscriptions"],
+    "Services": ["Installation", "Support", "Training"],
+}
+TEAM_NAMES = [
+    "East China",
+    "North China",
+    "South China",
+    "West China",
+    "Key Accounts",
+    "Channel Partners",
+    "Online",
+    "Government",
+]
+SALESMAN_GROUP = "sales_team.group_sale_salesman"
+SPM_USER_GROUP = "spm_addon.group_spm_user"
+MARKER = "spm_addon.populate_seed"
+
+
+def _month_start(day):
+    return day.replace(day=1)
+
+
+def _add_months(day, months):
+    month = day.month - 1 + months
+    return date(day.year + month // 12, month % 12 + 1, 1)
+
+
+class _Copy:
+    """Rows for one table, sent with COPY in one go."""
+
+    def __init__(self, env, table, columns):
+        self.env, self.table, self.columns, self.buffer, self.count = env, table, columns, io.StringIO(), 0
+
+    @staticmethod
+    def _text(value):
+        if value is None:
+            return "\\N"
+        if isinstance(value, bool):
+            return "t" if value else "f"
+        if isinstance(value, float):
+            return repr(round(value, 6))
+        return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", "\\n")
+
+    def add(self, *values):
+        self.buffer.write("\t".join(self._text(value) for value in values))
+        self.buffer.write("\n")
+        self.count += 1
+
+    def send(self):
+        if self.count:
+            self.buffer.seek(0)
+            self.env.cr._obj.copy_expert(
+                f"COPY {self.table} ({', '.join(self.columns)}) FROM STDIN", self.buffer, size=1 << 20
+            )
+        return self.count
+
+
+class Generator:
+    def __init__(self, env, seed, params, end_date, log):
+        self.env, self.seed, self.p, self.log = env, seed, params, log
+        self.rng = random.Random(seed)
+        self.end = end_date
+        self.start = _add_months(_month_start(end_date), -23)
+        self.now = datetime.combine(end_date, datetime.min.time())
+        self.uid = env.uid
+        self.counts = {}
+
+    # helpers
+
+    def ids(self, table, count):
+        if not count:
+            return []
+        self.env.cr.execute(f"SELECT nextval('{table}_id_seq') FROM generate_series(1, %s)", [count])
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def audit(self, moment=None):
+        moment = moment or self.now
+        return (self.uid, moment, self.uid, moment)
+
+    def person_name(self):
+        return f"{self.rng.choice(SURNAMES)} {self.rng.choice(GIVEN)}{self.rng.choice(['', ' ', 'g'])}".strip()
+
+    # setup through the ORM
+
+    def companies(self):
+        env = self.env
+        main = env.ref("base.main_company")
+        cny = env.ref("base.CNY")
+        usd = env.ref("base.USD")
+        (cny | usd).active = True
+        if main.currency_id != cny and not env["account.move.line"].search_count([("company_id", "=", main.id)]):
+            main.currency_id = cny
+        main.write({"name": "Huaxin Technology Co., Ltd.", "country_id": env.ref("base.cn").id})
+        companies = main
+        for index in range(1, self.p["companies"]):
+            company = env["res.company"].create(
+                {
+                    "name": f"Huaxin International {index} Ltd.",
+                    "currency_id": usd.id,
+                    "country_id": env.ref("base.hk").id,
+                }
+            )
+            env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+            companies |= company
+        env.user.company_ids = [Command.link(company.id) for company in companies]
+        # 1 CNY = 0.14 USD, with a small drift over the months
+        rates = []
+        for offset in range(24):
+            day = _add_months(self.start, offset)
+            rates.append(
+                {"name": day, "currency_id": usd.id, "company_id": main.id, "rate": round(0.145 - 0.0004 * offset, 6)}
+            )
+        env["res.currency.rate"].create(rates)
+        for company in companies - main:
+            env["res.currency.rate"].create(
+                [{"name": self.start, "currency_id": cny.id, "company_id": company.id, "rate": 7.1}]
+            )
+        self.counts["companies"] = len(companies)
+        return companies
+
+    def products(self):
+        env = self.env
+        Category = env["product.category"]
+        parent = Category.create({"name": "Huaxin Catalogue"})
+        leaves = []
+        for name, children in CATEGORIES.items():
+            category = Category.create({"name": name, "parent_id": parent.id})
+            leaves += [Category.create({"name": child, "parent_id": category.id}) for child in children]
+        vals = []
+        for index in range(self.p["products"]):
+            category = leaves[index % len(leaves)]
+            is_service = category.parent_id.name == "Services"
+            price = round(math.exp(self.rng.uniform(math.log(200), math.log(50_000))), -1)
+            vals.append(
+                {
+                    "name": f"{category.name} {index + 1:03d}",
+                    "categ_id": category.id,
+                    "list_price": price,
+                    "type": "service" if is_service else "consu",
+                    "sale_ok": True,
+                    "taxes_id": [Command.clear()],
+                    "default_code": f"HX{index + 1:04d}",
+                    "invoice_policy": "order",
+                }
+            )
+        templates = env["product.template"].create(vals)
+        self.products_data = [(t.product_variant_id.id, t.list_price, t.uom_id.id, t.name) for t in templates]
+        self.counts["categories"] = len(leaves) + len(CATEGORIES) + 1
+        self.counts["products"] = len(templates)
+
+    # people
+
+    def people(self, companies):
+        env = self.env
+        main = companies[:1]
+        team_count, rep_count = self.p["teams"], self.p["reps"]
+        # team sizes vary: weights drawn once, every team has at least two reps
+        sizes = [self.rng.uniform(0.6, 1.6) for __ in range(team_count)]
+        scale = (rep_count - 2 * team_count) / sum(sizes)
+        members = [2 + int(size * scale) for size in sizes]
+        members[0] += rep_count - sum(members)
+        team_companies = [
+            main if index < team_count - 1 or len(companies) == 1 else companies[1] for index in range(team_count)
+        ]
+        # leaders (one per team) and a director per company are users too
+        people_count = rep_count + team_count + len(companies)
+        partner_ids = self.ids("res_partner", people_count)
+        user_ids = self.ids("res_users", people_count)
+        resource_ids = self.ids("resource_resource", people_count)
+        employee_ids = self.ids("hr_employee", people_count)
+        calendar = {company.id: company.resource_calendar_id.id for company in companies}
+        partners = _Copy(
+            env,
+            "res_partner",
+            [
+                "id",
+                "name",
+                "complete_name",
+                "email",
+                "company_id",
+                "active",
+                "type",
+                "is_company",
+                "autopost_bills",
+                "lang",
+                "create_uid",
+                "create_date",
+                "write_uid",
+                "write_date",
+            ],
+        )
+        users = _Copy(
+            env,
+            "res_users",
+            [
+                "id",
+                "login",
+                "partner_id",
+                "company_id",
+                "active",
+                "share",
+                "notification_type",
+                "create_uid",
+                "create_date",
+                "write_uid",
+                "write_date",
+            ],
+        )
+        resources = _Copy(
+            env,
+            "resource_resource",
+            ["id", "name", "user_id", "company_id", "calendar_id", "time_efficiency", "active", "resource_type", "tz"],
+        )
+        employees = _Copy(
+            env,
+            "hr_employee",
+            [
+                "id",
+                "resource_id",
+                "name",
+                "company_id",
+                "resource_calendar_id",
+                "user_id",
+                "parent_id",
+                "work_contact_id",
+                "work_email",
+                "job_title",
+                "active",
+                "marital",
+                "distance_home_work_unit",
+                "employee_type",
+                "create_uid",
+                "create_date",
+                "write_uid",
+                "write_date",
+            ],
+        )
+        company_rel = _Copy(env, "res_company_users_rel", ["cid", "user_id"])
+        people = []  # (index, kind, company)
+        for company in companies:
+            people.append(("director", company))
+        for team_index in range(team_count):
+            people.append(("leader", team_companies[team_index]))
+        for team_index in range(team_count):
+            people += [("rep", team_companies[team_index])] * members[team_index]
+        directors = {}
+        leaders = []
+        self.reps = []
+        rep_position = 0
+        for index, (kind, company) in enumerate(people):
+            name = self.person_name()
+            login = {"director": f"director{index + 1}", "leader": f"leader{index + 1:04d}"}.get(kind)
+            if kind == "rep":
+                rep_position += 1
+                login = f"rep{rep_position:03d}" if rep_count < 1000 else f"rep{rep_position:05d}"
+            login = f"{login}@demo.example"
+            uid, pid, rid, eid = user_ids[index], partner_ids[index], resource_ids[index], employee_ids[index]
+            moment = datetime.combine(self.start, datetime.min.time()) - timedelta(days=400)
+            partners.add(
+                pid, name, name, login, company.id, True, "contact", False, "ask", "en_US", *self.audit(moment)
+            )
+            users.add(uid, login, pid, company.id, True, False, "inbox", *self.audit(moment))
+            company_rel.add(company.id, uid)
+            resources.add(rid, name, uid, company.id, calendar[company.id], 100, True, "user", "Asia/Shanghai")
+            if kind == "director":
+                parent, title = None, "Sales Director"
+                directors[company.id] = eid
+            elif kind == "leader":
+                parent, title = directors[company.id], "Sales Manager"
+                leaders.append((uid, eid))
+            else:
+                parent, title = None, "Salesperson"
+            employees.add(
+                eid,
+                rid,
+                name,
+                company.id,
+                calendar[company.id],
+                uid,
+                parent,
+                pid,
+                login,
+                title,
+                True,
+                "single",
+                "kilometers",
+                "employee",
+                *self.audit(moment),
+            )
+            if kind == "rep":
+                hired = self.rng.random() < 0.2
+                hire = self.start + timedelta(days=self.rng.randint(0, 640)) if hired else None
+                skill = self.rng.lognormvariate(0, 0.35) * (0.5 if self.rng.random() < 0.06 else 1.0)
+                self.reps.append(
+                    {
+                        "user": uid,
+                        "partner": pid,
+                        "employee": eid,
+                        "company": company.id,
+                        "skill": skill,
+                        "hire": hire,
+                        "name": name,
+                    }
+                )
+        for table in (partners, users, company_rel, resources):
+            table.send()
+        # employees reference their manager: leaders first, then reps with their team leader
+        employees.send()
+        # teams through the ORM (few), members by COPY
+        Team = env["crm.team"].with_context(tracking_disable=True)
+        teams = Team.create(
+            [
+                {
+                    "name": f"{TEAM_NAMES[i % len(TEAM_NAMES)]}"
+                    + (f" {i // len(TEAM_NAMES) + 1}" if i >= len(TEAM_NAMES) else ""),
+                    "user_id": leaders[i][0],
+                    "company_id": team_companies[i].id,
+                    "sequence": i,
+                }
+                for i in range(team_count)
+            ]
+        )
+        member_rows = _Copy(
+            env,
+            "crm_team_member",
+            ["id", "crm_team_id", "user_id", "active", "create_uid", "create_date", "write_uid", "write_date"],
+        )
+        member_ids = self.ids("crm_team_member", rep_count)
+        rep_iter = iter(self.reps)
+        updates = []
+        for team_index, team in enumerate(teams):
+            for __ in range(members[team_index]):
+                rep = next(rep_iter)
+                rep["team"] = team.id
+                rep["leader"] = leaders[team_index][0]
+                member_rows.add(member_ids.pop(), team.id, rep["user"], True, *self.audit())
+                updates.append((rep["employee"], leaders[team_index][1]))
+        member_rows.send()
+        env.cr.execute(
+            "UPDATE hr_employee e SET parent_id = v.parent FROM (SELECT unnest(%s) AS id, unnest(%s) AS parent) v "
+            "WHERE e.id = v.id",
+            [[u[0] for u in updates], [u[1] for u in updates]],
+        )
+        env.cr.execute(
+            "UPDATE res_users u SET sale_team_id = m.crm_team_id FROM crm_team_member m "
+            "WHERE m.user_id = u.id AND u.id = ANY(%s)",
+            [[rep["user"] for rep in self.reps]],
+        )
+        # groups: the salesman group and everything it implies, plus the SPM salesperson role
+        groups = env.ref(SALESMAN_GROUP)
+        spm_group = env.ref(SPM_USER_GROUP, raise_if_not_found=False)
+        leader_group = env.ref("sales_team.group_sale_salesman_all_leads")
+        spm_manager = env.ref("spm_addon.group_spm_manager", raise_if_not_found=False)
+        rep_groups = (groups | spm_group) if spm_group else groups
+        rep_groups |= rep_groups.trans_implied_ids
+        boss_groups = rep_groups | leader_group | leader_group.trans_implied_ids
+        if spm_manager:
+            boss_groups |= spm_manager | spm_manager.trans_implied_ids
+        rel = _Copy(env, "res_groups_users_rel", ["gid", "uid"])
+        bosses = set(user_ids[: len(companies) + team_count])
+        for uid in user_ids:
+            for group in boss_groups if uid in bosses else rep_groups:
+                rel.add(group.id, uid)
+        rel.send()
+        env.invalidate_all()
+        env.registry.clear_cache()
+        if rep_count <= 200:  # a known password, cheap at demo scale: the login itself
+            for user in env["res.users"].browse(user_ids):
+                user.password = user.login
+        self.teams = teams
+        self.counts.update(teams=len(teams), reps=rep_count, leaders=team_count)
+
+    def customers(self, companies):
+        env = self.env
+        count = self.p["customers"]
+        ids = self.ids("res_partner", count)
+        rows = _Copy(
+            env,
+            "res_partner",
+            [
+                "id",
+                "name",
+                "complete_name",
+                "is_company",
+                "company_id",
+                "active",
+                "type",
+                "customer_rank",
+                "city",
+                "email",
+                "user_id",
+                "autopost_bills",
+                "lang",
+                "create_uid",
+                "create_date",
+                "write_uid",
+                "write_date",
+            ],
+        )
+        self.customers_by_company = {}
+        span = (self.end - self.start).days
+        reps_by_company = {}
+        for rep in self.reps:
+            reps_by_company.setdefault(rep["company"], []).append(rep)
+        company_ids = companies.ids
+        for index, pid in enumerate(ids):
+            company = company_ids[0] if len(company_ids) == 1 or index % 10 else company_ids[1]
+            rep = self.rng.choice(reps_by_company.get(company) or self.reps)
+            city = self.rng.choice(CITIES)
+            name = (
+                f"{city} {self.rng.choice(['Jinhe', 'Tianyi', 'Hongda', 'Xinghua', 'Ruifeng', 'Baisheng'])} "
+                f"{self.rng.choice(['Trading', 'Electronics', 'Manufacturing', 'Logistics', 'Retail'])} {index + 1}"
+            )
+            # most customers exist before the history starts; the others are new customers of their rep
+            created = (
+                self.start - timedelta(days=self.rng.randint(30, 900))
+                if self.rng.random() < 0.7
+                else self.start + timedelta(days=self.rng.randint(0, span))
+            )
+            moment = datetime.combine(created, datetime.min.time()) + timedelta(hours=9)
+            rows.add(
+                pid,
+                name,
+                name,
+                True,
+                None,
+                True,
+                "contact",
+                1,
+                city,
+                f"info{index + 1}@customer.example",
+                rep["user"],
+                "ask",
+                "en_US",
+                *self.audit(moment),
+            )
+            self.customers_by_company.setdefault(company, []).append((pid, created))
+        rows.send()
+        self.counts["customers"] = count
+
+    # sales
+
+    def _rep_weight(self, rep, month):
+        if rep["hire"] and rep["hire"] > month:
+            return 0.0
+        ramp = 1.0
+        if rep["hire"]:
+            months_in = (month.year - rep["hire"].year) * 12 + month.month - rep["hire"].month
+            ramp = min(1.0, (months_in + 1) / 6)
+        return rep["skill"] * ramp
+
+    def sales(self, companies):
+        env = self.env
+        line_total = self.p["order_lines"]
+        months = [_add_months(self.start, i) for i in range(24)]
+        month_weights = [MONTH_SEASON[m.month] * (1 + YEARLY_GROWTH) ** (i / 12) for i, m in enumerate(months)]
+        avg_lines = 4.5
+        order_total = max(1, round(line_total / avg_lines))
+        per_month = [order_total * w / sum(month_weights) for w in month_weights]
+        per_month = [int(x) for x in per_month]
+        per_month[-1] += order_total - sum(per_month)
+        main = companies[:1]
+        usd = env.ref("base.USD")
+        pricelists = {
+            company.id: env["product.pricelist"].create(
+                {"name": f"Default {company.name}", "currency_id": company.currency_id.id, "company_id": company.id}
+            )
+            for company in companies
+        }
+        usd_pricelist = env["product.pricelist"].create({"name": "USD", "currency_id": usd.id, "company_id": main.id})
+        usd_rates = {
+            r.name: r.rate
+            for r in env["res.currency.rate"].search([("currency_id", "=", usd.id), ("company_id", "=", main.id)])
+        }
+        journals = {
+            company.id: env["account.journal"].search([("type", "=", "sale"), ("company_id", "=", company.id)], limit=1)
+            for company in companies
+        }
+        accounts = {}
+        for company in companies:
+            income = (
+                env["account.account"]
+                .with_company(company)
+                .search([("account_type", "=", "income"), ("company_ids", "in", company.id)], limit=1)
+            )
+            receivable = (
+                env["account.account"]
+                .with_company(company)
+                .search([("account_type", "=", "asset_receivable"), ("company_ids", "in", company.id)], limit=1)
+            )
+            accounts[company.id] = (income.id, receivable.id)
+        won_stage = env["crm.stage"].search([("is_won", "=", True)], limit=1).id
+        open_stages = env["crm.stage"].search([("is_won", "=", False)], order="sequence").ids
+        lost_reasons = env["crm.lost.reason"].search([]).ids
+        products = self.products_data
+        order_ids = self.ids("sale_order", sum(per_month))
+        line_ids_needed = 0
+        orders = []  # plan the orders first: dates, reps, states, lines
+        order_iter = iter(order_ids)
+        for month, count in zip(months, per_month, strict=True):
+            weights = [self._rep_weight(rep, month) for rep in self.reps]
+            if not any(weights):
+                continue
+            chosen = self.rng.choices(self.reps, weights=weights, k=count)
+            days = (_add_months(month, 1) - month).days
+            recent = (self.end - month).days < 45
+            for rep in chosen:
+                day = month + timedelta(days=self.rng.randrange(days))
+                if day > self.end:
+                    day = self.end - timedelta(days=self.rng.randrange(3))
+                draw = self.rng.random()
+                if recent and draw < 0.35:
+                    state = self.rng.choice(["draft", "sent"])
+                elif draw < 0.04:
+                    state = "cancel"
+                elif draw < 0.10 and (self.end - day).days < 120:
+                    state = "sent"
+                else:
+                    state = "sale"
+                n_lines = max(1, min(9, int(self.rng.expovariate(1 / avg_lines)) + 1))
+                lines = []
+                for __ in range(n_lines):
+                    product = products[min(int(self.rng.expovariate(6 / len(products))), len(products) - 1)]
+                    qty = self.rng.choice([1, 1, 1, 2, 2, 3, 5, 10])
+                    price = round(product[1] * self.rng.uniform(0.85, 1.05), 2)
+                    lines.append((product, qty, price))
+                line_ids_needed += len(lines)
+                customers = self.customers_by_company.get(rep["company"]) or self.customers_by_company[main.id]
+                partner = self.rng.choice(customers)[0]
+                in_usd = rep["company"] == main.id and self.rng.random() < 0.05
+                orders.append(
+                    {
+                        "id": next(order_iter),
+                        "rep": rep,
+                        "day": day,
+                        "state": state,
+                        "lines": lines,
+                        "partner": partner,
+                        "usd": in_usd,
+                    }
+                )
+        # exactly the promised number of order lines: add to or take from orders drawn at random
+        while line_ids_needed != line_total and orders:
+            order = self.rng.choice(orders)
+            if line_ids_needed < line_total:
+                order["lines"].append(order["lines"][0])
+                line_ids_needed += 1
+            elif len(order["lines"]) > 1:
+                order["lines"].pop()
+                line_ids_needed -= 1
+        line_ids = iter(self.ids("sale_order_line", line_ids_needed))
+        so = _Copy(
+            env,
+            "sale_order",
+            [
+                "id",
+                "name",
+                "company_id",
+                "partner_id",
+                "partner_invoice_id",
+                "partner_shipping_id",
+                "pricelist_id",
+                "currency_id",
+                "user_id",
+                "team_id",
+                "date_order",
+                "state",
+                "currency_rate",
+                "amount_untaxed",
+                "amount_tax",
+                "amount_total",
+                "invoice_status",
+                "opportunity_id",
+                "require_signature",
+                "require_payment",
+                "prepayment_percent",
+                "locked",
+                "validity_date",
+                "create_uid",
+                "create_date",
+                "write_uid",
+                "write_date",
+            ],
+        )
+        sol = _Copy(
+            env,
+            "sale_order_line",
+            [
+                "id",
+                "order_id",
+                "sequence",
+                "company_id",
+                "currency_id",
+                "order_partner_id",
+                "salesman_id",
+                "product_id",
+                "product_uom",
+                "name",
+                "product_uom_qty",
+                "price_unit",
+                "discount",
+                "price_subtotal",
+                "price_tax",
+                "price_total",
+                "price_reduce_taxexcl",
+                "price_reduce_taxinc",
+                "qty_delivered",
+                "qty_invoiced",
+                "qty_to_invoice",
+                "untaxed_amount_invoiced",
+                "untaxed_amount_to_invoice",
+                "customer_lead",
+                "state",
+                "invoice_status",
+                "qty_delivered_method",
+                "is_downpayment",
+                "is_expense",
+                "technical_price_unit",
+                "create_uid",
+                "create_date",
+                "write_uid",
+                "write_date",
+            ],
+        )
+        # opportunities: one per order (won when confirmed), plus lost ones and open ones
+        lead_rows = _Copy(
+            env,
+            "crm_lead",
+            [
+                "id",
+                "name",
+                "type",
+                "partner_id",
+                "user_id",
+                "team_id",
+                "company_id",
+                "stage_id",
+                "expected_revenue",
+                "prorated_revenue",
+                "probability",
+                "automated_probability",
+                "active",
+                "date_open",
+                "date_closed",
+                "date_last_stage_update",
+                "date_conversion",
+                "lost_reason_id",
+                "priority",
+                "contact_name",
+                "email_from",
+                "create_uid",
+                "create_date",
+                "write_uid",
+                "write_date",
+            ],
+        )
+        lost_count = int(len(orders) * 0.7)
+        lead_only = int(len(orders) * 0.25)
+        lead_ids = iter(self.ids("crm_lead", len(orders) + lost_count + lead_only))
+        self.opportunities = []  # (lead id, rep, day, status)
+        sale_seq = 0
+        invoices = []
+        for order in orders:
+            rep, day = order["rep"], order["day"]
+            moment = datetime.combine(day, datetime.min.time()) + timedelta(hours=self.rng.randint(1, 10))
+            company = rep["company"]
+            currency = usd.id if order["usd"] else (companies.browse(company).currency_id.id)
+            rate = usd_rates.get(_month_start(day), 0.14) if order["usd"] else 1.0
+            pricelist = usd_pricelist.id if order["usd"] else pricelists[company].id
+            factor = rate  # prices in the document currency
+            untaxed = 0.0
+            sale_seq += 1
+            name = f"S{sale_seq:06d}"
+            confirmed = order["state"] == "sale"
+            invoiced = confirmed and (self.end - day).days > 10 and self.rng.random() < 0.9
+            for seq, (product, qty, price) in enumerate(order["lines"], start=1):
+                price_doc = round(price * factor, 2)
+                subtotal = round(price_doc * qty, 2)
+                untaxed += subtotal
+                line_id = next(line_ids)
+                order.setdefault("line_ids", []).append((line_id, product, qty, price_doc, subtotal))
+                sol.add(
+                    line_id,
+                    order["id"],
+                    seq * 10,
+                    company,
+                    currency,
+                    order["partner"],
+                    rep["user"],
+                    product[0],
+                    product[2],
+                    product[3],
+                    qty,
+                    price_doc,
+                    0,
+                    subtotal,
+                    0,
+                    subtotal,
+                    price_doc,
+                    price_doc,
+                    qty if confirmed else 0,
+                    qty if invoiced else 0,
+                    0 if invoiced or not confirmed else qty,
+                    subtotal if invoiced else 0,
+                    0 if invoiced or not confirmed else subtotal,
+                    0,
+                    order["state"],
+                    "invoiced" if invoiced else ("to invoice" if confirmed else "no"),
+                    "manual",
+                    False,
+                    False,
+                    price_doc,
+                    *self.audit(moment),
+                )
+            untaxed = round(untaxed, 2)
+            lead_id = next(lead_ids)
+            created = moment - timedelta(days=self.rng.randint(5, 60))
+            won = confirmed
+            lead_rows.add(
+                lead_id,
+                f"{name} opportunity",
+                "opportunity",
+                order["partner"],
+                rep["user"],
+                rep["team"],
+                company,
+                won_stage if won else self.rng.choice(open_stages),
+                round(untaxed / rate, 2),
+                round(untaxed / rate, 2) if won else round(untaxed / rate * 0.5, 2),
+                100 if won else 50,
+                50,
+                order["state"] != "cancel",
+                created,
+                moment if won else None,
+                moment,
+                created,
+                None,
+                self.rng.choice("0123"),
+                self.person_name(),
+                None,
+                *self.audit(created),
+            )
+            self.opportunities.append((lead_id, rep, created, "won" if won else "open"))
+            so.add(
+                order["id"],
+                name,
+                company,
+                order["partner"],
+                order["partner"],
+                order["partner"],
+                pricelist,
+                currency,
+                rep["user"],
+                rep["team"],
+                moment,
+                order["state"],
+                rate,
+                untaxed,
+                0,
+                untaxed,
+                "invoiced" if invoiced else ("to invoice" if confirmed else "no"),
+                lead_id,
+                True,
+                False,
+                1.0,
+                False,
+                day + timedelta(days=30),
+                *self.audit(moment),
+            )
+            if invoiced:
+                invoices.append((order, name, moment, currency, rate, untaxed))
+        for __ in range(lost_count + lead_only):
+            rep = self.rng.choice(self.reps)
+            day = self.start + timedelta(days=self.rng.randrange((self.end - self.start).days))
+            weight = self._rep_weight(rep, _month_start(day))
+            lost = __ < lost_count
+            created = datetime.combine(day, datetime.min.time()) + timedelta(hours=9)
+            customers = self.customers_by_company.get(rep["company"]) or self.customers_by_company[main.id]
+            value = round(self.rng.choice(products)[1] * self.rng.randint(1, 20), 2)
+            lead_id = next(lead_ids)
+            # weaker reps lose more: their lost deals are bigger and closed faster
+            closed = created + timedelta(days=self.rng.randint(5, 50)) if lost else None
+            if closed and closed.date() > self.end:
+                closed = created
+            lead_rows.add(
+                lead_id,
+                f"Opportunity L{__ + 1:06d}" if lost else f"Lead L{__ + 1:06d}",
+                "opportunity" if lost else "lead",
+                self.rng.choice(customers)[0],
+                rep["user"],
+                rep["team"],
+                rep["company"],
+                open_stages[0],
+                value,
+                0 if lost else value * 0.1,
+                0 if lost else 10,
+                10,
+                not lost,
+                created,
+                closed,
+                closed or created,
+                None,
+                self.rng.choice(lost_reasons) if lost and weight >= 0 else None,
+                "1",
+                self.person_name(),
+                None,
+                *self.audit(created),
+            )
+            if lost:
+                self.opportunities.append((lead_id, rep, created, "lost"))
+        lead_rows.send()
+        so.send()
+        sol.send()
+        self.counts.update(
+            sale_orders=so.count,
+            order_lines=sol.count,
+            leads=lead_only,
+            opportunities=len(orders) + lost_count,
+            opportunities_won=sum(1 for o in orders if o["state"] == "sale"),
+            opportunities_lost=lost_count,
+            quotations=sum(1 for o in orders if o["state"] in ("draft", "sent")),
+        )
+        self.invoices(invoices, journals, accounts)
+
+    def invoices(self, invoices, journals, accounts):
+        env = self.env
+        refunds = [inv for inv in invoices if self.rng.random() < 0.04]
+        move_ids = iter(self.ids("account_move", len(invoices) + len(refunds)))
+        line_count = sum(len(inv[0]["line_ids"]) + 1 for inv in invoices) + 2 * len(refunds)
+        aml_ids = iter(self.ids("account_move_line", line_count))
+        am = _Copy(
+            env,
+            "account_move",
+            [
+                "id",
+                "name",
+                "sequence_prefix",
+                "sequence_number",
+                "journal_id",
+                "company_id",
+                "currency_id",
+                "partner_id",
+                "commercial_partner_id",
+                "partner_shipping_id",
+                "invoice_user_id",
+                "team_id",
+                "date",
+                "invoice_date",
+                "invoice_date_due",
+                "state",
+                "move_type",
+                "auto_post",
+                "payment_state",
+                "invoice_origin",
+                "reversed_entry_id",
+                "invoice_currency_rate",
+                "amount_untaxed",
+                "amount_tax",
+                "amount_total",
+                "amount_residual",
+                "amount_untaxed_signed",
+                "amount_untaxed_in_currency_signed",
+                "amount_tax_signed",
+                "amount_total_signed",
+                "amount_total_in_currency_signed",
+                "amount_residual_signed",
+                "invoice_partner_display_name",
+                "posted_before",
+                "made_sequence_gap",
+                "is_move_sent",
+                "checked",
+                "is_storno",
+                "always_tax_exigible",
+                "create_uid",
+                "create_date",
+                "write_uid",
+                "write_date",
+            ],
+        )
+        aml = _Copy(
+            env,
+            "account_move_line",
+            [
+                "id",
+                "move_id",
+                "move_name",
+                "journal_id",
+                "company_id",
+                "company_currency_id",
+                "currency_id",
+                "account_id",
+                "partner_id",
+                "product_id",
+                "product_uom_id",
+                "name",
+                "display_type",
+                "sequence",
+                "date",
+                "invoice_date",
+                "date_maturity",
+                "parent_state",
+                "quantity",
+                "price_unit",
+                "price_subtotal",
+                "price_total",
+                "discount",
+                "balance",
+                "debit",
+                "credit",
+                "amount_currency",
+                "amount_residual",
+                "amount_residual_currency",
+                "reconciled",
+                "tax_base_amount",
+                "create_uid",
+                "create_date",
+                "write_uid",
+                "write_date",
+            ],
+        )
+        rel = _Copy(env, "sale_order_line_invoice_rel", ["order_line_id", "invoice_line_id"])
+        sequences = {}
+        company_currency = {c.id: c.currency_id.id for c in env["res.company"].search([])}
+        original = {}
+
+        def move(order, moment, currency, rate, untaxed, kind, lines, reversed_id=None):
+            company = order["rep"]["company"]
+            journal = journals[company]
+            day = moment.date() + timedelta(days=self.rng.randint(0, 12))
+            day = min(day, self.end)
+            prefix = f"{'RINV' if kind == 'out_refund' else 'INV'}/{day.year}/"
+            sequences[(company, prefix)] = number = sequences.get((company, prefix), 0) + 1
+            move_id = next(move_ids)
+            sign = -1 if kind == "out_refund" else 1
+            company_amount = round(untaxed / rate, 2)
+            paid = (self.end - day).days > 45 and self.rng.random() < 0.85
+            residual = 0.0 if paid else untaxed
+            name = f"{prefix}{number:05d}"
+            when = datetime.combine(day, datetime.min.time()) + timedelta(hours=11)
+            am.add(
+                move_id,
+                name,
+                prefix,
+                number,
+                journal.id,
+                company,
+                currency,
+                order["partner"],
+                order["partner"],
+                order["partner"],
+                order["rep"]["user"],
+                order["rep"]["team"],
+                day,
+                day,
+                day + timedelta(days=30),
+                "posted",
+                kind,
+                "no",
+                "paid" if paid else "not_paid",
+                order.get("name"),
+                reversed_id,
+                rate,
+                untaxed,
+                0,
+                untaxed,
+                residual,
+                sign * company_amount,
+                sign * untaxed,
+                0,
+                sign * company_amount,
+                sign * untaxed,
+                sign * round(residual / rate, 2),
+                None,
+                True,
+                False,
+                False,
+                True,
+                False,
+                True,
+                *self.audit(when),
+            )
+            income, receivable = accounts[company]
+            for seq, (sol_id, product, qty, price, subtotal) in enumerate(lines, start=1):
+                balance = -sign * round(subtotal / rate, 2)
+                line_id = next(aml_ids)
+                aml.add(
+                    line_id,
+                    move_id,
+                    name,
+                    journal.id,
+                    company,
+                    company_currency[company],
+                    currency,
+                    income,
+                    order["partner"],
+                    product[0],
+                    product[2],
+                    product[3],
+                    "product",
+                    seq * 10,
+                    day,
+                    day,
+                    None,
+                    "posted",
+                    qty,
+                    price,
+                    subtotal,
+                    subtotal,
+                    0,
+                    balance,
+                    max(balance, 0),
+                    max(-balance, 0),
+                    -sign * subtotal,
+                    0,
+                    0,
+                    False,
+                    0,
+                    *self.audit(when),
+                )
+                if sol_id and kind == "out_invoice":
+                    rel.add(sol_id, line_id)
+                    original[sol_id] = line_id
+            aml.add(
+                next(aml_ids),
+                move_id,
+                name,
+                journal.id,
+                company,
+                company_currency[company],
+                currency,
+                receivable,
+                order["partner"],
+                None,
+                None,
+                name,
+                "payment_term",
+                1000,
+                day,
+                day,
+                day + timedelta(days=30),
+                "posted",
+                1,
+                0,
+                0,
+                0,
+                0,
+                sign * company_amount,
+                max(sign * company_amount, 0),
+                max(-sign * company_amount, 0),
+                sign * untaxed,
+                sign * round(residual / rate, 2),
+                sign * residual,
+                paid,
+                0,
+                *self.audit(when),
+            )
+            return move_id
+
+        for order, name, moment, currency, rate, untaxed in invoices:
+            order["name"] = name
+            order["move_id"] = move(order, moment, currency, rate, untaxed, "out_invoice", order["line_ids"])
+        for order, __, moment, currency, rate, untaxed in refunds:
+            share = self.rng.choice([0.2, 0.5, 1.0])
+            product = order["line_ids"][0][1]
+            amount = round(untaxed * share, 2)
+            later = moment + timedelta(days=self.rng.randint(15, 60))
+            if later.date() > self.end:
+                later = moment
+            move(
+                order,
+                later,
+                currency,
+                rate,
+                amount,
+                "out_refund",
+                [(None, product, 1, amount, amount)],
+                reversed_id=order["move_id"],
+            )
+        am.send()
+        aml.send()
+        rel.send()
+        self.counts.update(invoices=len(invoices), refunds=len(refunds))
+
+    # activities and meetings
+
+    def activities(self):
+        env = self.env
+        call, meeting = env.ref("mail.mail_activity_data_call"), env.ref("mail.mail_activity_data_meeting")
+        email, todo = env.ref("mail.mail_activity_data_email"), env.ref("mail.mail_activity_data_todo")
+        lead_model = env["ir.model"]._get_id("crm.lead")
+        subtype = env.ref("mail.mt_activities").id
+        done_types = [call, call, email, meeting, todo]
+        open_rows = _Copy(
+            env,
+            "mail_activity",
+            [
+                "id",
+                "res_model_id",
+                "res_model",
+                "res_id",
+                "res_name",
+                "activity_type_id",
+                "summary",
+                "date_deadline",
+                "user_id",
+                "automated",
+                "create_uid",
+                "create_date",
+                "write_uid",
+                "write_date",
+            ],
+        )
+        done_rows = _Copy(
+            env,
+            "mail_message",
+            [
+                "id",
+                "model",
+                "res_id",
+                "message_type",
+                "subtype_id",
+                "mail_activity_type_id",
+                "body",
+                "author_id",
+                "date",
+                "record_name",
+                "is_internal",
+                "create_uid",
+                "create_date",
+                "write_uid",
+                "write_date",
+            ],
+        )
+        events = _Copy(
+            env,
+            "calendar_event",
+            [
+                "id",
+                "name",
+                "start",
+                "stop",
+                "start_date",
+                "stop_date",
+                "allday",
+                "duration",
+                "user_id",
+                "res_model",
+                "res_model_id",
+                "res_id",
+                "opportunity_id",
+                "active",
+                "privacy",
+                "show_as",
+                "create_uid",
+                "create_date",
+                "write_uid",
+                "write_date",
+            ],
+        )
+        attendees = _Copy(env, "calendar_event_res_partner_rel", ["calendar_event_id", "res_partner_id"])
+        per_opportunity = 2 if len(self.opportunities) > 100_000 else 3
+        msg_ids = iter(self.ids("mail_message", len(self.opportunities) * per_opportunity))
+        open_count = sum(1 for o in self.opportunities if o[3] == "open")
+        act_ids = iter(self.ids("mail_activity", open_count))
+        meeting_share = 0.3
+        event_ids = iter(self.ids("calendar_event", int(len(self.opportunities) * meeting_share) + 10))
+        counts = {"activities_done": 0, "activities_open": 0, "meetings": 0}
+        for lead_id, rep, created, status in self.opportunities:
+            # diligence: strong reps log more activities and are more often on time
+            for index in range(per_opportunity):
+                kind = self.rng.choice(done_types)
+                when = created + timedelta(days=index * 4 + self.rng.randint(0, 3), hours=self.rng.randint(1, 8))
+                if when.date() > self.end:
+                    continue
+                late = self.rng.random() > min(0.9, 0.5 + rep["skill"] * 0.3)
+                body = f"<p>{kind.name} done{' (late)' if late else ''}</p>"
+                done_rows.add(
+                    next(msg_ids),
+                    "crm.lead",
+                    lead_id,
+                    "notification",
+                    subtype,
+                    kind.id,
+                    body,
+                    rep["partner"],
+                    when,
+                    None,
+                    False,
+                    *self.audit(when),
+                )
+                counts["activities_done"] += 1
+            if status == "open":
+                deadline = created.date() + timedelta(days=self.rng.randint(3, 40))
+                deadline = max(deadline, self.start)
+                kind = self.rng.choice([call, email, meeting, todo])
+                open_rows.add(
+                    next(act_ids),
+                    lead_model,
+                    "crm.lead",
+                    lead_id,
+                    None,
+                    kind.id,
+                    f"Follow up ({kind.name})",
+                    deadline,
+                    rep["user"],
+                    False,
+                    *self.audit(created),
+                )
+                counts["activities_open"] += 1
+            if self.rng.random() < meeting_share and counts["meetings"] < len(self.opportunities) * meeting_share:
+                start = created + timedelta(days=self.rng.randint(1, 20), hours=self.rng.randint(1, 6))
+                if start.date() > self.end:
+                    continue
+                event_id = next(event_ids)
+                events.add(
+                    event_id,
+                    "Customer visit",
+                    start,
+                    start + timedelta(hours=1),
+                    None,
+                    None,
+                    False,
+                    1.0,
+                    rep["user"],
+                    "crm.lead",
+                    lead_model,
+                    lead_id,
+                    lead_id,
+                    True,
+                    "public",
+                    "busy",
+                    *self.audit(start),
+                )
+                attendees.add(event_id, rep["partner"])
+                counts["meetings"] += 1
+        for table in (open_rows, done_rows, events, attendees):
+            table.send()
+        self.counts.update(activities=counts["activities_done"] + counts["activities_open"], **counts)
+
+    def run(self):
+        started = time.perf_counter()
+        env = self.env
+        env.flush_all()
+        companies = self.companies()
+        self.products()
+        env.flush_all()
+        self.log("companies and products ready")
+        self.people(companies)
+        self.log(f"{self.counts['reps']} salespeople in {self.counts['teams']} teams")
+        self.customers(companies)
+        self.sales(companies)
+        self.log(f"{self.counts['order_lines']} order lines, {self.counts['invoices']} invoices")
+        self.activities()
+        for table in (
+            "res_partner",
+            "res_users",
+            "hr_employee",
+            "sale_order",
+            "sale_order_line",
+            "crm_lead",
+            "account_move",
+            "account_move_line",
+            "mail_message",
+            "mail_activity",
+            "calendar_event",
+        ):
+            env.cr.execute(f"ANALYZE {table}")
+        env.invalidate_all()
+        env.registry.clear_cache()
+        env["ir.config_parameter"].set_param(MARKER, str(self.seed))
+        self.counts["seconds"] = round(time.perf_counter() - started, 1)
+        return self.counts
+
+
+def generate(env, seed=42, scale="small", end_date=None, reps=None, order_lines=None, log=print):
+    """Generate demo data; returns the counts of what was created and the time it took."""
+    params = dict(SCALES[scale])
+    if reps:
+        params["reps"] = reps
+        params["teams"] = max(1, min(params["teams"], reps // 5))
+    if order_lines:
+        params["order_lines"] = order_lines
+    return Generator(env, seed, params, end_date or date.today(), log).run()

@@ -1,0 +1,92 @@
+from datetime import date
+
+from odoo.addons.spm_addon.populate.generator import SCALES, generate
+from odoo.tests import TransactionCase, tagged
+
+END = date(2026, 6, 30)
+
+
+@tagged("post_install", "-at_install")
+class TestPopulate(TransactionCase):
+    """The demo-data generator keeps its promises and is deterministic."""
+
+    def _generate(self, seed):
+        """Generate the tiny scale in a savepoint; return its counts and a fingerprint, then roll back."""
+        with self.env.cr.savepoint(flush=False) as savepoint:
+            counts = generate(self.env, seed=seed, scale="tiny", end_date=END, log=lambda *a: None)
+            self.env.flush_all()
+            cr = self.env.cr
+            cr.execute("""SELECT o.name, o.date_order, o.amount_untaxed, o.state, u.login, t.sequence
+                            FROM sale_order o JOIN res_users u ON u.id = o.user_id JOIN crm_team t ON t.id = o.team_id
+                        ORDER BY o.name""")
+            orders = cr.fetchall()
+            cr.execute(
+                "SELECT name, amount_untaxed_signed, invoice_date FROM account_move "
+                "WHERE move_type IN ('out_invoice', 'out_refund') ORDER BY name"
+            )
+            invoices = cr.fetchall()
+            cr.execute("SELECT name, type, expected_revenue, active FROM crm_lead ORDER BY name")
+            leads = cr.fetchall()
+            months = dict(
+                self.env["sale.order"]._read_group(
+                    [("state", "=", "sale")], ["date_order:month"], ["amount_untaxed:sum"]
+                )
+            )
+            by_rep = self.env["sale.order"]._read_group([("state", "=", "sale")], ["user_id"], ["amount_untaxed:sum"])
+            checks = {
+                "users": self.env["res.users"].search_count([("login", "=like", "rep%@demo.example")]),
+                "employees_with_manager": self.env["hr.employee"].search_count(
+                    [("user_id.login", "=like", "rep%@demo.example"), ("parent_id", "!=", False)]
+                ),
+                "order_lines": self.env["sale.order.line"].search_count([]),
+                "refunds": self.env["account.move"].search_count([("move_type", "=", "out_refund")]),
+                "won": self.env["crm.lead"].search_count([("stage_id.is_won", "=", True)]),
+                "lost": self.env["crm.lead"]
+                .with_context(active_test=False)
+                .search_count([("active", "=", False), ("probability", "=", 0)]),
+                "meetings": self.env["calendar.event"].search_count([("opportunity_id", "!=", False)]),
+                "by_rep": sorted(amount for __, amount in by_rep),
+            }
+            savepoint.rollback()
+        self.env.invalidate_all()
+        return counts, (orders, invoices, leads), checks
+
+    def test_tiny_scale_counts_and_determinism(self):
+        counts, fingerprint, checks = self._generate(seed=7)
+        promise = SCALES["tiny"]
+        self.assertEqual(counts["reps"], promise["reps"])
+        self.assertEqual(counts["teams"], promise["teams"])
+        self.assertEqual(counts["order_lines"], promise["order_lines"])
+        self.assertEqual(counts["customers"], promise["customers"])
+        self.assertEqual(counts["products"], promise["products"])
+        self.assertEqual(checks["users"], promise["reps"])
+        self.assertEqual(checks["employees_with_manager"], promise["reps"])
+        self.assertEqual(checks["order_lines"], promise["order_lines"])
+        self.assertEqual(checks["refunds"], counts["refunds"])
+        self.assertEqual(checks["won"], counts["opportunities_won"])
+        self.assertEqual(checks["lost"], counts["opportunities_lost"])
+        self.assertEqual(checks["meetings"], counts["meetings"])
+        self.assertTrue(counts["invoices"] and counts["refunds"] and counts["activities"] and counts["quotations"])
+        # same seed, same data; another seed, other data
+        again = self._generate(seed=7)
+        self.assertEqual(again[1], fingerprint)
+        self.assertNotEqual(self._generate(seed=8)[1], fingerprint)
+        # salespeople differ: the best sells at least twice as much as the weakest
+        self.assertGreater(checks["by_rep"][-1], 2 * checks["by_rep"][0])
+
+    def test_seasonality_and_growth(self):
+        # a larger sample than tiny, to see the shape of the year
+        with self.env.cr.savepoint(flush=False) as savepoint:
+            generate(self.env, seed=3, scale="tiny", order_lines=6000, end_date=date(2026, 12, 31), log=lambda *a: None)
+            months = {
+                key.strftime("%Y-%m"): value
+                for key, value in self.env["sale.order"]._read_group(
+                    [("state", "in", ("sale", "draft", "sent"))], ["date_order:month"], ["amount_untaxed:sum"]
+                )
+            }
+            savepoint.rollback()
+        year_2025 = sum(v for k, v in months.items() if k.startswith("2025"))
+        year_2026 = sum(v for k, v in months.items() if k.startswith("2026"))
+        self.assertGreater(year_2026, year_2025)  # about +15 %
+        for year in ("2025", "2026"):
+            self.assertGreater(months[f"{year}-12"], months[f"{year}-02"])  # year-end peak, New Year dip
