@@ -27,11 +27,6 @@ class TestPopulate(TransactionCase):
             invoices = cr.fetchall()
             cr.execute("SELECT name, type, expected_revenue, active FROM crm_lead ORDER BY name")
             leads = cr.fetchall()
-            months = dict(
-                self.env["sale.order"]._read_group(
-                    [("state", "=", "sale")], ["date_order:month"], ["amount_untaxed:sum"]
-                )
-            )
             by_rep = self.env["sale.order"]._read_group([("state", "=", "sale")], ["user_id"], ["amount_untaxed:sum"])
             checks = {
                 "users": self.env["res.users"].search_count([("login", "=like", "rep%@demo.example")]),
