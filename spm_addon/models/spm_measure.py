@@ -197,8 +197,8 @@ class SpmMeasure(models.Model):
     def _read_values(self, date_from, date_to, groupby=("user",), domain=None, company_ids=None):
         """Figures of the measure over [date_from, date_to], grouped in one SQL query.
 
-        ``groupby`` names dimensions among 'user', 'team', 'categ' and 'month' (first day of the
-        month, a date). Returns ``{key tuple: value}``, keys in the order of ``groupby``. Record
+        ``groupby`` names dimensions among 'user', 'team', 'categ', 'month' (first day of the
+        month, a date) and 'day'. Returns ``{key tuple: value}``, keys in the order of ``groupby``. Record
         rules are not applied: callers decide who may see the figures.
         """
         self.ensure_one()
@@ -218,6 +218,7 @@ class SpmMeasure(models.Model):
             "month": lambda: SQL(
                 "date_trunc('month', %s)::date", model._field_to_sql(alias, self.date_field_id.name, query)
             ),
+            "day": lambda: SQL("(%s)::date", model._field_to_sql(alias, self.date_field_id.name, query)),
         }
         keys = [columns[dim]() for dim in groupby]
         value = self._value_sql(model, query)

@@ -155,6 +155,20 @@ class SpmQuotaPlan(models.Model):
             if plan.pace_threshold < 0:
                 raise ValidationError(self.env._("The alert threshold cannot be negative."))
 
+    @api.constrains("split_by_category", "categ_ids", "measure_id")
+    def _check_category_split(self):
+        for plan in self.filtered("split_by_category"):
+            if not plan.measure_id.sudo().categ_field_id:
+                raise ValidationError(
+                    self.env._(
+                        "The measure %(measure)s has no product category field: choose a measure by product "
+                        "category (e.g. Confirmed sales revenue by product category) to split targets by category.",
+                        measure=plan.measure_id.name,
+                    )
+                )
+            if not plan.categ_ids:
+                raise ValidationError(self.env._("Choose the product categories to split the targets over."))
+
     @api.constrains("state", "date_from", "date_to", "measure_id", "company_id", "team_ids")
     def _check_overlap(self):
         running = self.filtered(lambda plan: plan.state in ("active", "locked"))

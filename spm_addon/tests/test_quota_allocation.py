@@ -1,5 +1,6 @@
 from datetime import date
 
+from odoo.exceptions import ValidationError
 from odoo.tests import Form, tagged
 
 from .common import SpmCommon
@@ -135,3 +136,30 @@ class TestQuotaAllocation(SpmCommon):
         plan = form.record
         self.assertEqual(plan.state, "draft")
         self.assertEqual(plan.company_id, self.company)
+
+    def test_weeks_and_mid_month_plan(self):
+        self._order(self.rep1, 7_000, date(2026, 2, 3))
+        plan = self._plan(
+            date_from=date(2026, 1, 15),
+            date_to=date(2026, 3, 14),
+            allocation_method="equal",
+            time_split="week",
+            target_amount=90_000,
+        )
+        plan.action_allocate()
+        rep1 = self._line(plan, level="user", user_id=self.rep1)
+        # 90,000 / 3 teams / 2 reps = 15,000 split over two quarters, then months and weeks
+        self.assertEqual(rep1.target, 15_000)
+        weeks = plan.line_ids.filtered(lambda line: line.user_id == self.rep1 and line.period_type == "week")
+        self.assertAlmostEqual(sum(weeks.mapped("target")), 15_000, places=2)
+        self.assertEqual(min(weeks.mapped("date_from")), date(2026, 1, 15))
+        plan.action_activate()
+        plan._refresh_figures(today=date(2026, 3, 14))
+        week = weeks.filtered(lambda line: line.date_from <= date(2026, 2, 3) <= line.date_to)
+        self.assertEqual((week.date_from, week.date_to), (date(2026, 2, 2), date(2026, 2, 8)))
+        self.assertEqual(week.actual_amount, 7_000)
+        self.assertEqual(rep1.actual_amount, 7_000)
+
+    def test_category_split_needs_a_category_measure(self):
+        with self.assertRefused(ValidationError, "has no product category field"):
+            self._plan(split_by_category=True, categ_ids=[(6, 0, self.categ_hw.ids)])
