@@ -122,7 +122,10 @@ class Generator:
         return (self.uid, moment, self.uid, moment)
 
     def person_name(self):
-        return f"{self.rng.choice(SURNAMES)} {self.rng.choice(GIVEN)}{self.rng.choice(['', ' ', 'g'])}".strip()
+        given = self.rng.choice(GIVEN)
+        if self.rng.random() < 0.6:
+            given += self.rng.choice(GIVEN).lower()
+        return f"{self.rng.choice(SURNAMES)} {given}"
 
     # setup through the ORM
 

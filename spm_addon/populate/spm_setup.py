@@ -13,11 +13,13 @@ def setup(env, today=None, log=print):
     Plan = env["spm.quota.plan"].with_context(tracking_disable=True)
     created = Plan.browse()
     for company in env["res.company"].search([]):
-        teams = env["crm.team"].search([("company_id", "in", (company.id, False))])
+        teams = env["crm.team"].search([("company_id", "in", (company.id, False)), ("member_ids", "!=", False)])
+        teams -= env.ref("sales_team.team_sales_department", raise_if_not_found=False) or teams.browse()
         if not teams or Plan.search_count([("company_id", "=", company.id)]):
             continue
         base = {
             "company_id": company.id,
+            "user_id": env.ref("base.user_admin").id,
             "team_ids": [(6, 0, teams.ids)],
             "date_from": date(today.year, 1, 1),
             "date_to": date(today.year, 12, 31),
