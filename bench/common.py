@@ -9,7 +9,6 @@ import time
 import odoo
 from odoo.tools import config
 
-
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
@@ -41,8 +40,10 @@ def environment(args):
             str(args.db_port),
             "--db_user",
             args.db_user,
+            "--addons-path",
+            addons_path(),
             "--log-level",
-            "warn",
+            os.environ.get("BENCH_LOG", "warn"),
         ]
     )
     registry = odoo.modules.registry.Registry(args.database)

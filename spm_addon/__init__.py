@@ -1,2 +1,3 @@
+from . import tools
 from . import models
 from . import wizard

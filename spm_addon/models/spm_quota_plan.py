@@ -9,6 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..engine import allocation, pacing, periods
+from ..tools import bulk
 from .spm_quota_line import FIGURE_FIELDS
 
 STATES = [("draft", "Draft"), ("active", "Active"), ("locked", "Locked"), ("closed", "Closed")]
@@ -460,119 +461,25 @@ class SpmQuotaPlan(models.Model):
             vals["date_from"],
         )
 
-    def _insert_lines(self, missing):
-        """Insert many lines in multi-row INSERTs; returns their ids in order.
+    def _insert_lines(self, rows):
+        """Insert new lines (dicts with their reserved ids) with one COPY.
 
-        The cascade is consistent by construction (members of their team, dates inside the plan),
-        so the per-record checks of ``create`` are not needed here.
+        The cascade is consistent by construction (members of their team, dates inside the plan), so
+        the per-record checks of ``create`` are not needed here. Bulk-created lines leave
+        create_uid/write_uid empty: the plan's chatter records who allocated.
         """
-        Line = self.env["spm.quota.line"]
-        Line.flush_model()
-        ids = []
-        uid, now = self.env.uid, fields.Datetime.now()
-        for start in range(0, len(missing), 5000):
-            values = SQL(", ").join(
-                SQL(
-                    "(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 0, 1.0, false, %s, %s, %s, %s)",
-                    self.id,
-                    self.company_id.id,
-                    parent_id or None,
-                    vals["level"],
-                    vals["depth"],
-                    vals.get("team_id") or None,
-                    vals.get("user_id") or None,
-                    vals.get("categ_id") or None,
-                    vals["period_type"],
-                    vals["date_from"],
-                    vals["date_to"],
-                    uid,
-                    now,
-                    uid,
-                    now,
-                )
-                for parent_id, vals in missing[start : start + 5000]
-            )
-            rows = self.env.execute_query(
-                SQL(
-                    """INSERT INTO spm_quota_line (plan_id, company_id, parent_id, level, depth, team_id, user_id,
-                       categ_id, period_type, date_from, date_to, target, capacity_weight, is_pinned,
-                       create_uid, create_date, write_uid, write_date)
-                   VALUES %s RETURNING id""",
-                    values,
-                )
-            )
-            ids.extend(row[0] for row in rows)
-        Line.invalidate_model()
-        return ids
-
-    def _ensure_structure(self):
-        """Create the lines of the cascade that do not exist yet, level by level, in batches.
-
-        Existing lines (their weights, pins and targets) are kept. Returns the number of lines created.
-        """
-        self.ensure_one()
-        existing = self._fetch_lines(
-            ["parent_id", "level", "team_id", "user_id", "categ_id", "period_type", "date_from"]
-        )
-        by_key = {self._line_key(row["parent_id"], row): row["id"] for row in existing}
-        base = {"date_from": self.date_from, "date_to": self.date_to, "period_type": "plan"}
-        created = 0
-
-        def ensure(specs):
-            """specs: list of (parent_id, vals); returns the line ids in the same order."""
-            nonlocal created
-            missing = [(parent, vals) for parent, vals in specs if self._line_key(parent, vals) not in by_key]
-            if missing:
-                for (parent, vals), line_id in zip(missing, self._insert_lines(missing), strict=True):
-                    by_key[self._line_key(parent, vals)] = line_id
-                created += len(missing)
-            return [by_key[self._line_key(parent, vals)] for parent, vals in specs]
-
-        [root_id] = ensure([(False, {**base, "level": "company", "depth": 0})])
-        teams = self.team_ids.sorted("id")
-        team_ids = ensure([(root_id, {**base, "level": "team", "team_id": team.id, "depth": 1}) for team in teams])
-        members = self._team_members()
-        user_specs = [
-            (team_line, {**base, "level": "user", "team_id": team.id, "user_id": user_id, "depth": 2})
-            for team, team_line in zip(teams, team_ids, strict=True)
-            for user_id in members.get(team.id, [])
-        ]
-        leaves = list(zip(user_specs, ensure(user_specs), strict=True))
-        if self.split_by_category and self.categ_ids:
-            categ_specs = [
-                (line_id, {**vals, "level": "categ", "categ_id": categ.id, "depth": 3})
-                for (__, vals), line_id in leaves
-                for categ in self.categ_ids.sorted("id")
-            ]
-            leaves = list(zip(categ_specs, ensure(categ_specs), strict=True))
-        for unit in TIME_SPLITS[self.time_split]:
-            specs = []
-            for (__, vals), line_id in leaves:
-                for start, end in periods.split_period(vals["date_from"], vals["date_to"], unit):
-                    specs.append(
-                        (
-                            line_id,
-                            {
-                                **vals,
-                                "level": "period",
-                                "period_type": unit,
-                                "date_from": start,
-                                "date_to": end,
-                                "depth": vals["depth"] + 1,
-                            },
-                        )
-                    )
-            leaves = list(zip(specs, ensure(specs), strict=True))
-        return created
-
-    def _allocate(self):
-        """Split the company target down the whole cascade and store every target in one batch."""
-        self.ensure_one()
-        self._ensure_structure()
-        rows = self._fetch_lines(
+        now = fields.Datetime.now()
+        plan, company = self.id, self.company_id.id
+        bulk.copy_rows(
+            self.env.cr,
+            "spm_quota_line",
             [
+                "id",
+                "plan_id",
+                "company_id",
                 "parent_id",
                 "level",
+                "depth",
                 "team_id",
                 "user_id",
                 "categ_id",
@@ -580,14 +487,155 @@ class SpmQuotaPlan(models.Model):
                 "date_from",
                 "date_to",
                 "target",
+                "history_amount",
                 "capacity_weight",
                 "is_pinned",
+                "create_date",
+                "write_date",
+            ],
+            (
+                (
+                    row["id"],
+                    plan,
+                    company,
+                    row["parent_id"],
+                    row["level"],
+                    row["depth"],
+                    row["team_id"],
+                    row["user_id"],
+                    row["categ_id"],
+                    row["period_type"],
+                    row["date_from"],
+                    row["date_to"],
+                    round(row["target"], 6),
+                    round(row["history"], 6),
+                    1.0,
+                    False,
+                    now,
+                    now,
+                )
+                for row in rows
+            ),
+        )
+
+    def _cascade_rows(self):
+        """Every line of the cascade as a dict: the existing ones read from the database, the missing ones
+        (new teams, salespeople, categories, periods) added with ids reserved from the sequence and
+        flagged ``new``. Nothing is written."""
+        self.ensure_one()
+        fnames = [
+            "parent_id",
+            "level",
+            "depth",
+            "team_id",
+            "user_id",
+            "categ_id",
+            "period_type",
+            "date_from",
+            "date_to",
+            "target",
+            "capacity_weight",
+            "is_pinned",
+        ]
+        rows = self._fetch_lines(fnames)
+        by_key = {self._line_key(row["parent_id"], row): row for row in rows}
+        missing = []
+
+        def ensure(specs):
+            """specs: list of (parent_id, vals); returns the rows in the same order."""
+            result = []
+            for parent_id, vals in specs:
+                key = self._line_key(parent_id, vals)
+                if key not in by_key:
+                    row = {
+                        "id": None,
+                        "parent_id": parent_id,
+                        "team_id": None,
+                        "user_id": None,
+                        "categ_id": None,
+                        "target": 0.0,
+                        "capacity_weight": 1.0,
+                        "is_pinned": False,
+                        "new": True,
+                        **vals,
+                    }
+                    by_key[key] = row
+                    missing.append(row)
+                result.append(by_key[key])
+            return result
+
+        def assign_ids():
+            for row, line_id in zip(
+                missing, bulk.reserve_ids(self.env.cr, "spm_quota_line", len(missing)), strict=True
+            ):
+                row["id"] = line_id
+            missing.clear()
+
+        base = {"date_from": self.date_from, "date_to": self.date_to, "period_type": "plan"}
+        [root] = ensure([(None, {**base, "level": "company", "depth": 0})])
+        assign_ids()
+        teams = self.team_ids.sorted("id")
+        team_rows = ensure([(root["id"], {**base, "level": "team", "team_id": team.id, "depth": 1}) for team in teams])
+        assign_ids()
+        members = self._team_members()
+        leaves = ensure(
+            [
+                (team_row["id"], {**base, "level": "user", "team_id": team.id, "user_id": user_id, "depth": 2})
+                for team, team_row in zip(teams, team_rows, strict=True)
+                for user_id in members.get(team.id, [])
             ]
         )
+        assign_ids()
+        if self.split_by_category and self.categ_ids:
+            leaves = ensure(
+                [
+                    (
+                        leaf["id"],
+                        {
+                            **base,
+                            "level": "categ",
+                            "team_id": leaf["team_id"],
+                            "user_id": leaf["user_id"],
+                            "categ_id": categ.id,
+                            "depth": 3,
+                        },
+                    )
+                    for leaf in leaves
+                    for categ in self.categ_ids.sorted("id")
+                ]
+            )
+            assign_ids()
+        for unit in TIME_SPLITS[self.time_split]:
+            specs = []
+            for leaf in leaves:
+                for start, end in periods.split_period(leaf["date_from"], leaf["date_to"], unit):
+                    specs.append(
+                        (
+                            leaf["id"],
+                            {
+                                "level": "period",
+                                "period_type": unit,
+                                "date_from": start,
+                                "date_to": end,
+                                "depth": leaf["depth"] + 1,
+                                "team_id": leaf["team_id"],
+                                "user_id": leaf["user_id"],
+                                "categ_id": leaf["categ_id"],
+                            },
+                        )
+                    )
+            leaves = ensure(specs)
+            assign_ids()
+        return list(by_key.values())
+
+    def _allocate(self):
+        """Build the missing lines, split the company target down the whole cascade, and write every
+        line at once: new lines with one COPY, existing ones with one UPDATE."""
+        self.ensure_one()
+        Line = self.env["spm.quota.line"]
+        rows = self._cascade_rows()
         children = defaultdict(list)
-        by_id = {}
-        for row in rows:
-            by_id[row["id"]] = row
+        for row in sorted(rows, key=lambda rec: (rec["depth"], rec["id"])):
             children[row["parent_id"]].append(row)
         hist_from, hist_to = self._history_period()
         offset = self.date_from - hist_from
@@ -607,7 +655,10 @@ class SpmQuotaPlan(models.Model):
             if kids:
                 self._split(parent, kids, children, digits)
                 stack.extend(kids)
-        self._store_targets(rows)
+        Line.flush_model()
+        self._insert_lines([row for row in rows if row.get("new")])
+        self._store_targets([row for row in rows if not row.get("new")])
+        Line.invalidate_model()
         self.message_post(
             body=self.env._(
                 "Targets allocated: %(total)s over %(count)s lines (%(method)s).",
@@ -652,18 +703,12 @@ class SpmQuotaPlan(models.Model):
         if not rows:
             return
         self.env["spm.quota.line"].flush_model()
-        for start in range(0, len(rows), 20000):
-            chunk = rows[start : start + 20000]
-            values = SQL(", ").join(
-                SQL("(%s, %s::numeric, %s::numeric)", r["id"], r["target"], r["history"]) for r in chunk
-            )
-            self.env.cr.execute(
-                SQL(
-                    """UPDATE spm_quota_line l SET target = v.target, history_amount = v.history
-                   FROM (VALUES %s) AS v(id, target, history) WHERE l.id = v.id""",
-                    values,
-                )
-            )
+        bulk.update_rows(
+            self.env.cr,
+            "spm_quota_line",
+            {"target": "numeric", "history_amount": "numeric"},
+            ((r["id"], round(r["target"], 6), round(r["history"], 6)) for r in rows),
+        )
         self.env["spm.quota.line"].invalidate_model(["target", "history_amount"])
 
     # Figures
@@ -762,8 +807,7 @@ class SpmQuotaPlan(models.Model):
                 )
                 figures = pacing.pacing(row["target"], row["actual"], share)
                 updates.append(
-                    SQL(
-                        "(%s, %s::float8, %s::float8, %s::float8, %s::float8, %s::float8, %s::float8)",
+                    (
                         row["id"],
                         row["actual"],
                         pacing.attainment(row["actual"], row["target"]),
@@ -771,21 +815,24 @@ class SpmQuotaPlan(models.Model):
                         figures["pace"],
                         figures["projected"],
                         figures["gap"],
+                        now,
                     )
                 )
             Line.flush_model()
-            for start in range(0, len(updates), 20000):
-                self.env.cr.execute(
-                    SQL(
-                        """UPDATE spm_quota_line l SET actual_amount = v.actual, attainment = v.attainment,
-                              expected_amount = v.expected, pace = v.pace, projected_amount = v.projected,
-                              gap_amount = v.gap, refresh_date = %s
-                       FROM (VALUES %s) AS v(id, actual, attainment, expected, pace, projected, gap)
-                       WHERE l.id = v.id""",
-                        now,
-                        SQL(", ").join(updates[start : start + 20000]),
-                    )
-                )
+            bulk.update_rows(
+                self.env.cr,
+                "spm_quota_line",
+                {
+                    "actual_amount": "float8",
+                    "attainment": "float8",
+                    "expected_amount": "float8",
+                    "pace": "float8",
+                    "projected_amount": "float8",
+                    "gap_amount": "float8",
+                    "refresh_date": "timestamp",
+                },
+                updates,
+            )
             plan.sudo().refresh_date = now
         Line.invalidate_model(list(FIGURE_FIELDS))
 

@@ -23,6 +23,8 @@ from datetime import date, datetime, timedelta
 
 from odoo import Command
 
+from ..tools.bulk import copy_text, reserve_ids
+
 SCALES = {
     "tiny": {"companies": 1, "teams": 2, "reps": 6, "customers": 40, "products": 12, "order_lines": 600},
     "small": {"companies": 2, "teams": 5, "reps": 50, "customers": 600, "products": 40, "order_lines": 20_000},
@@ -70,23 +72,13 @@ def _add_months(day, months):
 
 
 class _Copy:
-    """Rows for one table, sent with COPY in one go."""
+    """Rows for one table, kept as COPY text and sent in one go."""
 
     def __init__(self, env, table, columns):
         self.env, self.table, self.columns, self.buffer, self.count = env, table, columns, io.StringIO(), 0
 
-    @staticmethod
-    def _text(value):
-        if value is None:
-            return "\\N"
-        if isinstance(value, bool):
-            return "t" if value else "f"
-        if isinstance(value, float):
-            return repr(round(value, 6))
-        return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", "\\n")
-
     def add(self, *values):
-        self.buffer.write("\t".join(self._text(value) for value in values))
+        self.buffer.write("\t".join(copy_text(value) for value in values))
         self.buffer.write("\n")
         self.count += 1
 
@@ -112,10 +104,7 @@ class Generator:
     # helpers
 
     def ids(self, table, count):
-        if not count:
-            return []
-        self.env.cr.execute(f"SELECT nextval('{table}_id_seq') FROM generate_series(1, %s)", [count])
-        return [row[0] for row in self.env.cr.fetchall()]
+        return reserve_ids(self.env.cr, table, count)
 
     def audit(self, moment=None):
         moment = moment or self.now

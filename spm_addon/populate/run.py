@@ -8,17 +8,10 @@ sets up what an administrator would (quota plans of the current year), unless --
 """
 
 import argparse
-import os
-import sys
 from datetime import date
 
 import odoo
 from odoo.tools import config
-
-sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-
-from generator import MARKER, SCALES, generate
-from spm_setup import setup
 
 
 def main():
@@ -26,7 +19,7 @@ def main():
     parser.add_argument("-c", "--config", required=True)
     parser.add_argument("-d", "--database", required=True)
     parser.add_argument("--seed", type=int, default=42)
-    parser.add_argument("--scale", choices=sorted(SCALES), default="small")
+    parser.add_argument("--scale", choices=["tiny", "small", "bench"], default="small")
     parser.add_argument("--reps", type=int)
     parser.add_argument("--order-lines", type=int)
     parser.add_argument("--end-date", type=date.fromisoformat)
@@ -34,6 +27,9 @@ def main():
     args = parser.parse_args()
     config.parse_config(["-c", args.config, "-d", args.database, "--log-level", "warn"])
     registry = odoo.modules.registry.Registry(args.database)
+    from odoo.addons.spm_addon.populate.generator import MARKER, generate  # noqa: PLC0415 (needs the addons path)
+    from odoo.addons.spm_addon.populate.spm_setup import setup  # noqa: PLC0415
+
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
         seed = env["ir.config_parameter"].get_param(MARKER)
