@@ -77,12 +77,18 @@ def main():
             with timer("attainment", "(b) recompute attainment of every line"):
                 plan._refresh_figures(today=date(year, 9, 30))
                 env.flush_all()
+            env.cr.commit()
             report(env, plan, line_count, year, timer)
         finally:
             if not args.keep:
                 env.cr.rollback()
                 env.cr.execute("DELETE FROM spm_quota_plan WHERE id = %s", [plan.id])
                 env.cr.commit()
+
+
+RAW_UPDATE = f"""
+UPDATE spm_quota_line l SET actual_amount = r.amount FROM ({RAW_SQL}) AS r(id, amount) WHERE l.id = r.id
+"""
 
 
 def report(env, plan, line_count, year, timer):
@@ -96,6 +102,9 @@ def report(env, plan, line_count, year, timer):
             SQL("SELECT id, actual_amount FROM spm_quota_line WHERE plan_id = %s AND user_id IS NOT NULL", plan.id)
         )
     )
+    with timer("raw_update", "(d) raw SQL GROUP BY + UPDATE of the same actuals"):
+        env.cr.execute(RAW_UPDATE, params)
+    env.cr.rollback()
     mismatches = [i for i, v in raw.items() if abs(float(v) - float(ours[i])) > 0.01]
     print(f"  lines: {line_count}; user-level lines compared: {len(raw)}; mismatches: {len(mismatches)}")
     total_target = plan.root_line_id.target
@@ -104,7 +113,8 @@ def report(env, plan, line_count, year, timer):
     ratio = timer["attainment"] / max(timer["raw"], 1e-9)
     print(
         f"RESULT allocation {timer['allocate']:.2f} s (goal < 5 s); "
-        f"attainment {timer['attainment']:.2f} s (goal < 10 s); attainment / raw SQL = {ratio:.1f}x (goal <= 3x)"
+        f"attainment {timer['attainment']:.2f} s (goal < 10 s); attainment / raw SQL = {ratio:.1f}x (goal <= 3x), "
+        f"/ raw SQL with the UPDATE = {timer['attainment'] / max(timer['raw_update'], 1e-9):.1f}x"
     )
     if mismatches:
         print(f"ERROR: {len(mismatches)} lines differ from the raw SQL figures", file=sys.stderr)

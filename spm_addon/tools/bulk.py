@@ -8,15 +8,20 @@ followed by ``invalidate``.
 import io
 
 
+_ESCAPES = str.maketrans({"\\": "\\\\", "\t": " ", "\n": "\\n", "\r": " "})
+
+
 def copy_text(value):
     """One value in the text format of COPY."""
     if value is None:
         return "\\N"
-    if isinstance(value, bool):
-        return "t" if value else "f"
-    if isinstance(value, float):
-        return repr(value)
-    return str(value).replace("\\", "\\\\").replace("\t", " ").replace("\n", "\\n").replace("\r", " ")
+    if value is True:
+        return "t"
+    if value is False:
+        return "f"
+    if type(value) is str:
+        return value.translate(_ESCAPES)
+    return str(value)
 
 
 def copy_rows(cr, table, columns, rows):
@@ -24,7 +29,7 @@ def copy_rows(cr, table, columns, rows):
     buffer = io.StringIO()
     count = 0
     for row in rows:
-        buffer.write("\t".join(copy_text(value) for value in row))
+        buffer.write("\t".join(map(copy_text, row)))
         buffer.write("\n")
         count += 1
     if count:
