@@ -216,9 +216,12 @@ class SpmQuotaPlan(models.Model):
                     self.env._(
                         "The plan %(plan)s is %(state)s: only draft plans can be deleted.",
                         plan=plan.name,
-                        state=dict(STATES)[plan.state],
+                        state=plan._state_label(plan.state),
                     )
                 )
+
+    def _state_label(self, state):
+        return dict(self._fields["state"]._description_selection(self.env))[state]
 
     def _check_editable(self):
         for plan in self:
@@ -227,7 +230,7 @@ class SpmQuotaPlan(models.Model):
                     self.env._(
                         "The plan %(plan)s is %(state)s: its targets can no longer change.",
                         plan=plan.name,
-                        state=dict(STATES)[plan.state].lower(),
+                        state=plan._state_label(plan.state),
                     )
                 )
 
@@ -239,8 +242,8 @@ class SpmQuotaPlan(models.Model):
                     self.env._(
                         "The plan %(plan)s cannot go from %(old)s to %(new)s.",
                         plan=plan.name,
-                        old=dict(STATES)[plan.state],
-                        new=dict(STATES)[new_state],
+                        old=plan._state_label(plan.state),
+                        new=plan._state_label(new_state),
                     )
                 )
 

@@ -5,3 +5,4 @@ from . import test_quota_rules
 from . import test_quota_export_import
 from . import test_quota_tour
 from . import test_populate
+from . import test_i18n

@@ -7,7 +7,6 @@ followed by ``invalidate``.
 
 import io
 
-
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": " ", "\n": "\\n", "\r": " "})
 
 

@@ -1,0 +1,45 @@
+import re
+
+import polib
+
+from odoo.exceptions import ValidationError
+from odoo.tests import tagged
+from odoo.tools.misc import file_path
+from odoo.tools.translate import TranslationModuleReader
+
+from .common import SpmCommon
+
+PLACEHOLDER = re.compile(r"%\([a-z_]+\)[-.0-9]*[sdf]|%[sd]")
+
+
+@tagged("post_install", "-at_install")
+class TestI18n(SpmCommon):
+    """Simplified Chinese is complete: every user-facing string has a translation that keeps its
+    placeholders, and the translation is what a zh_CN user sees."""
+
+    def test_every_term_translated(self):
+        catalogue = polib.pofile(file_path("spm_addon/i18n/zh_CN.po"))
+        translated = {entry.msgid: entry.msgstr for entry in catalogue if entry.msgstr and not entry.obsolete}
+        terms = {source for __, __, __, __, source, __, __ in TranslationModuleReader(self.env.cr, ["spm_addon"])}
+        self.assertGreater(len(terms), 200)
+        missing = sorted(term for term in terms if term not in translated)
+        self.assertFalse(missing, "no Simplified Chinese translation in i18n/zh_CN.po for:\n" + "\n".join(missing))
+        for msgid, msgstr in translated.items():
+            self.assertEqual(
+                sorted(PLACEHOLDER.findall(msgid)),
+                sorted(PLACEHOLDER.findall(msgstr)),
+                f"placeholders differ in the translation of {msgid!r}",
+            )
+
+    def test_chinese_user_sees_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["spm_addon"], ["zh_CN"], overwrite=True)
+        zh = self.env(context=dict(self.env.context, lang="zh_CN"))
+        self.assertEqual(zh.ref("spm_addon.spm_measure_sales_revenue").name, "已确认销售额")
+        self.assertEqual(zh.ref("spm_addon.menu_spm_root").name, "销售绩效管理")
+        plan = self._plan(time_split="none", allocation_method="equal")
+        plan.action_allocate()
+        line = self._line(plan, level="user", user_id=self.rep1)
+        with self.assertRaises(ValidationError) as caught:
+            line.with_env(zh).target = -5
+        self.assertIn("的目标不能为负数", str(caught.exception))
