@@ -230,7 +230,7 @@ class SpmQuotaPlan(models.Model):
                     self.env._(
                         "The plan %(plan)s is %(state)s: its targets can no longer change.",
                         plan=plan.name,
-                        state=plan._state_label(plan.state),
+                        state=plan._state_label(plan.state).lower(),
                     )
                 )
 
