@@ -35,7 +35,7 @@ SELECT l.id, COALESCE(SUM(a.amount), 0)
 
 
 def main():
-    args = parse_args(__doc__)
+    args = parse_args(__doc__, extra=[("--time-split", {"default": "month", "choices": ["none", "quarter", "month"]})])
     timer = Timer()
     with environment(args) as env:
         company = env.company
@@ -61,7 +61,7 @@ def main():
                 "team_ids": [(6, 0, teams.ids)],
                 "allocation_method": "history",
                 "growth_rate": 15,
-                "time_split": "month",
+                "time_split": args.time_split,
                 "use_seasonality": True,
             }
         )

@@ -19,13 +19,15 @@ def addons_path():
     return ",".join(path for path in paths if os.path.isdir(path))
 
 
-def parse_args(description, default_db="spm_bench"):
+def parse_args(description, default_db="spm_bench", extra=None):
     parser = argparse.ArgumentParser(description=description)
     parser.add_argument("-d", "--database", default=default_db)
     parser.add_argument("--db-host", default=os.environ.get("PGHOST", "127.0.0.1"))
     parser.add_argument("--db-port", default=os.environ.get("PGPORT", "5432"))
     parser.add_argument("--db-user", default=os.environ.get("PGUSER", "odoo"))
     parser.add_argument("--keep", action="store_true", help="commit what the benchmark created")
+    for name, kwargs in extra or ():
+        parser.add_argument(name, **kwargs)
     return parser.parse_args()
 
 
