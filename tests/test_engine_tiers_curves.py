@@ -56,3 +56,24 @@ def test_rank_with_ties_and_tiebreak():
     assert [(p[0], r) for p, r in ranked] == [("bob", 1), ("ann", 2), ("cy", 2), ("dee", 2)]
     ranked = curves.rank(people, key=lambda p: p[1], tiebreaks=(lambda p: p[2],))
     assert [(p[0], r) for p, r in ranked] == [("bob", 1), ("cy", 2), ("ann", 3), ("dee", 3)]
+
+
+def test_kpi_score_worked_example():
+    # revenue 112,000 against 100,000: 112 % attainment, linear curve capped at 110 -> 110
+    assert curves.score("linear", 112_000, 100_000, cap=110) == (pytest.approx(112.0), 110)
+    # weighted: 0.6 x 110 + 0.2 x 80 + 0.2 x 90 = 100
+    assert curves.weighted_total([(110, 60), (80, 20), (90, 20)]) == pytest.approx(100)
+    # lower is better: 4 days against a target of 5 -> 125 %
+    assert curves.score("linear", 4, 5, higher_is_better=False)[0] == pytest.approx(125)
+    # steps on the attainment: 95 % reaches the 90 % step
+    assert curves.score("steps", 95, 100, thresholds=[(80, 50), (90, 80), (100, 100)])[1] == 80
+    assert curves.score("pass_fail", 99, 100) == (pytest.approx(99), 0.0)
+    assert curves.score("linear", 50, 0) == (0.0, 0.0)  # no target, no score
+
+
+def test_ratio_and_distribution():
+    assert curves.ratio(3, 12) == pytest.approx(25.0)
+    assert curves.ratio(3, 0) is None
+    excess = curves.distribution_excess({"S": 3, "A": 4, "B": 3}, {"S": 20, "A": 0, "B": 50})
+    assert excess == [("S", 3, pytest.approx(30.0), 20)]
+    assert curves.distribution_excess({}, {"S": 20}) == []

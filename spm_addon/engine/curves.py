@@ -65,3 +65,48 @@ def rank(items, key, tiebreaks=()):
         ranks.append((item, rank_no))
         previous = current
     return ranks
+
+
+def ratio(numerator, denominator, factor=100.0):
+    """``numerator / denominator x factor``; ``None`` when the denominator is zero (nothing to
+    measure: the KPI then scores 0 and says so)."""
+    if not denominator:
+        return None
+    return numerator / denominator * factor
+
+
+def attainment(actual, target, higher_is_better=True):
+    """Attainment in %: actual / target, or target / actual when lower is better; 0 without a target."""
+    if not target:
+        return 0.0
+    if higher_is_better:
+        return actual / target * 100.0
+    return target / actual * 100.0 if actual else 100.0
+
+
+def score(curve, actual, target, higher_is_better=True, floor=0.0, cap=None, thresholds=(), pass_score=100.0):
+    """(attainment %, score) of a KPI on its curve: 'linear', 'steps' (on the attainment) or 'pass_fail'."""
+    reached = attainment(actual, target, higher_is_better)
+    if curve == "linear":
+        return reached, linear(actual, target, floor, cap, higher_is_better) if target else 0.0
+    if curve == "steps":
+        return reached, steps(reached, thresholds)
+    if curve == "pass_fail":
+        return reached, pass_fail(actual, target, pass_score, higher_is_better)
+    raise ValueError(f"unknown curve {curve!r}")
+
+
+def distribution_excess(counts, max_shares):
+    """Grades above their share of a forced distribution.
+
+    ``counts``: {grade: number of appraisals}; ``max_shares``: {grade: maximum % (0 = no limit)}.
+    Returns [(grade, count, share %, maximum %)] for every grade over its limit.
+    """
+    total = sum(counts.values())
+    excess = []
+    for grade_key, maximum in max_shares.items():
+        count = counts.get(grade_key, 0)
+        share = count / total * 100.0 if total else 0.0
+        if maximum and share > maximum + 1e-9:
+            excess.append((grade_key, count, share, maximum))
+    return excess

@@ -207,8 +207,12 @@ class SpmMeasure(models.Model):
         if not model._auto:
             self.env.flush_all()  # a SQL view reads tables of other models
         full_domain = expression.AND([self._get_domain(), self._date_bounds(date_from, date_to), domain or []])
-        if company_ids and "company_id" in model._fields and model._fields["company_id"].store:
-            full_domain = expression.AND([full_domain, [("company_id", "in", list(company_ids))]])
+        company_field = model._fields.get("company_id")
+        if company_ids and company_field and company_field.store:
+            company_domain = [("company_id", "in", list(company_ids))]
+            if not company_field.required:  # records shared between companies count for each
+                company_domain = expression.OR([company_domain, [("company_id", "=", False)]])
+            full_domain = expression.AND([full_domain, company_domain])
         query = model._search(full_domain)
         alias = model._table
         columns = {

@@ -60,6 +60,7 @@ TEAM_NAMES = [
 SALESMAN_GROUP = "sales_team.group_sale_salesman"
 SPM_USER_GROUP = "spm_addon.group_spm_user"
 MARKER = "spm_addon.populate_seed"
+AUDIT = ["create_uid", "create_date", "write_uid", "write_date"]
 
 
 def _month_start(day):
@@ -1273,6 +1274,122 @@ class Generator:
             table.send()
         self.counts.update(activities=counts["activities_done"] + counts["activities_open"], **counts)
 
+    def behaviour(self):
+        """What behaviour and satisfaction KPIs read: customer visits and monthly sales reports kept as
+        done activities (on time or late by the rep's diligence), and customer satisfaction surveys
+        answered after won deals. A random generator of its own keeps the sales data as it was."""
+        env, rng = self.env, random.Random(self.seed + 1)
+        visit = env.ref("spm_addon.mail_activity_type_spm_visit")
+        report = env.ref("spm_addon.mail_activity_type_spm_report")
+        lead_model = env["ir.model"]._get_id("crm.lead")
+        employee_model = env["ir.model"]._get_id("hr.employee")
+        survey = env.ref("spm_addon.spm_survey_satisfaction")
+        question = survey.question_ids[:1]
+        answers = {a.answer_score: a.id for a in question.suggested_answer_ids}
+        done = _Copy(
+            env,
+            "mail_activity",
+            [
+                "id",
+                "res_model_id",
+                "res_model",
+                "res_id",
+                "activity_type_id",
+                "summary",
+                "date_deadline",
+                "date_done",
+                "spm_is_on_time",
+                "user_id",
+                "active",
+                "automated",
+                *AUDIT,
+            ],
+        )
+        inputs = _Copy(
+            env,
+            "survey_user_input",
+            [
+                "id",
+                "survey_id",
+                "partner_id",
+                "state",
+                "end_datetime",
+                "scoring_percentage",
+                "scoring_total",
+                "access_token",
+                "spm_user_id",
+                "test_entry",
+                *AUDIT,
+            ],
+        )
+        input_lines = _Copy(
+            env,
+            "survey_user_input_line",
+            [
+                "user_input_id",
+                "survey_id",
+                "question_id",
+                "answer_type",
+                "suggested_answer_id",
+                "answer_score",
+                "skipped",
+                *AUDIT,
+            ],
+        )
+        months = []
+        month = self.start
+        while month <= self.end:
+            months.append(month)
+            month = _add_months(month, 1)
+        visits = [o for o in self.opportunities if rng.random() < 0.25]
+        won = [o for o in self.opportunities if o[3] == "won" and rng.random() < 0.3]
+        activity_ids = iter(self.ids("mail_activity", len(visits) + len(self.reps) * len(months)))
+        input_ids = iter(self.ids("survey_user_input", len(won)))
+        counts = dict.fromkeys(("visits", "reports", "surveys"), 0)
+
+        def add_done(res_model_id, res_model, res_id, kind, summary, deadline, diligence, user):
+            late = rng.random() > min(0.95, 0.45 + diligence * 0.35)
+            done_on = deadline + timedelta(days=rng.randint(1, 6) if late else -rng.randint(0, 3))
+            if done_on > self.end:
+                return False
+            moment = datetime.combine(done_on, datetime.min.time())
+            done.add(
+                next(activity_ids), res_model_id, res_model, res_id, kind.id, summary, deadline, done_on,
+                not late, user, False, False, *self.audit(moment),
+            )  # fmt: skip
+            return True
+
+        for lead_id, rep, created, _status in visits:
+            deadline = created.date() + timedelta(days=rng.randint(2, 15))
+            counts["visits"] += add_done(
+                lead_model, "crm.lead", lead_id, visit, "Customer visit", deadline, rep["skill"], rep["user"]
+            )
+        for rep in self.reps:
+            for month in months:
+                deadline = _add_months(month, 1) + timedelta(days=4)
+                counts["reports"] += add_done(
+                    employee_model, "hr.employee", rep["employee"], report, f"Sales report {month:%Y-%m}",
+                    deadline, rep["skill"], rep["user"],
+                )  # fmt: skip
+        for _lead_id, rep, created, _status in won:
+            answered = created + timedelta(days=rng.randint(20, 60))
+            if answered.date() > self.end:
+                continue
+            score = max(1, min(5, round(rng.gauss(3.2 + rep["skill"], 0.9))))
+            customers = self.customers_by_company.get(rep["company"]) or next(iter(self.customers_by_company.values()))
+            input_id = next(input_ids)
+            inputs.add(
+                input_id, survey.id, rng.choice(customers)[0], "done", answered, score * 20.0, score,
+                f"spm-demo-{self.seed}-{input_id}", rep["user"], False, *self.audit(answered),
+            )  # fmt: skip
+            input_lines.add(
+                input_id, survey.id, question.id, "suggestion", answers[score], score, False, *self.audit(answered)
+            )
+            counts["surveys"] += 1
+        for table in (done, inputs, input_lines):
+            table.send()
+        self.counts.update(counts)
+
     def run(self):
         started = time.perf_counter()
         env = self.env
@@ -1287,6 +1404,7 @@ class Generator:
         self.sales(companies)
         self.log(f"{self.counts['order_lines']} order lines, {self.counts['invoices']} invoices")
         self.activities()
+        self.behaviour()
         for table in (
             "res_partner",
             "res_users",
@@ -1299,6 +1417,7 @@ class Generator:
             "mail_message",
             "mail_activity",
             "calendar_event",
+            "survey_user_input",
         ):
             env.cr.execute(f"ANALYZE {table}")
         env.invalidate_all()

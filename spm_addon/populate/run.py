@@ -7,6 +7,8 @@ Runs once per database: a second run finds the data there and does nothing. Afte
 sets up what an administrator would (quota plans of the current year), unless --no-setup.
 """
 
+# pylint: disable=print-used,invalid-commit,odoo-addons-relative-import
+# (a command-line script: it prints, commits its batches and imports the addon by its full name)
 import argparse
 from datetime import date
 

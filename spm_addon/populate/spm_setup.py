@@ -5,7 +5,7 @@ For each company with sales teams: an active quota plan of confirmed revenue for
 refreshed and pace alerts raised. Idempotent: plans that exist are left alone.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 
 def setup(env, today=None, log=print):
@@ -53,4 +53,58 @@ def setup(env, today=None, log=print):
         log(
             f"{company.name}: quota plans {', '.join(plans.mapped('name'))} ({sum(plans.mapped('line_count'))} targets)"
         )
+    appraisal_setup(env, today, log)
     return created
+
+
+def _quarter(day):
+    """First and last day of the quarter before the one of ``day``."""
+    end = date(day.year, (day.month - 1) // 3 * 3 + 1, 1) - timedelta(days=1)
+    return date(end.year, (end.month - 1) // 3 * 3 + 1, 1), end
+
+
+def appraisal_setup(env, today, log=print, max_reps=2000):
+    """Two campaigns of the shipped sales template per company: the quarter before last, reviewed and
+    closed (grades, ranks, badges), and the last quarter, running. Skipped above ``max_reps``
+    salespeople (the bench scale is for the benchmarks)."""
+    Campaign = env["spm.appraisal.campaign"].with_context(tracking_disable=True, mail_notrack=True)
+    template = env.ref("spm_addon.spm_appraisal_template_sales")
+    last_from, last_to = _quarter(today)
+    before_from, before_to = _quarter(last_from)
+    for company in env["res.company"].search([]):
+        teams = env["crm.team"].search([("company_id", "=", company.id), ("member_ids", "!=", False)])
+        teams -= env.ref("sales_team.team_sales_department", raise_if_not_found=False) or teams.browse()
+        members = env["crm.team.member"].search_count([("crm_team_id", "in", teams.ids)])
+        if not members or members > max_reps or Campaign.search_count([("company_id", "=", company.id)]):
+            continue
+        closed = Campaign.create(
+            {
+                "name": f"{before_from.year} Q{(before_from.month + 2) // 3}",
+                "template_id": template.id,
+                "company_id": company.id,
+                "team_ids": [(6, 0, teams.ids)],
+                "date_from": before_from,
+                "date_to": before_to,
+            }
+        )
+        closed.with_company(company).action_start()
+        appraisals = closed.appraisal_ids
+        appraisals.action_submit_self()
+        for appraisal in appraisals:
+            rating = str(3 + (appraisal.employee_id.id * 7 + 3) % 3 - (appraisal.score < 60))
+            appraisal.line_ids.filtered(lambda line: line.kind == "criterion").write({"manager_rating": rating})
+        appraisals.action_submit_review()
+        closed.action_close()
+        running = Campaign.create(
+            {
+                "name": f"{last_from.year} Q{(last_from.month + 2) // 3}",
+                "template_id": template.id,
+                "company_id": company.id,
+                "team_ids": [(6, 0, teams.ids)],
+                "date_from": last_from,
+                "date_to": last_to,
+                "date_deadline": today + timedelta(days=14),
+            }
+        )
+        running.with_company(company).action_start()
+        log(f"{company.name}: appraisal campaigns {closed.name} (closed) and {running.name} ({len(appraisals)} each)")

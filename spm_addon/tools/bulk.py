@@ -7,6 +7,8 @@ followed by ``invalidate``.
 
 import io
 
+from odoo.tools import SQL
+
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": " ", "\n": "\\n", "\r": " "})
 
 
@@ -50,14 +52,19 @@ def update_rows(cr, table, columns, rows):
     UPDATE joined to a temporary table filled by COPY."""
     names = list(columns)
     cr.execute(
-        f"CREATE TEMP TABLE spm_bulk_update (id integer PRIMARY KEY, "
-        f"{', '.join(f'{name} {kind}' for name, kind in columns.items())}) ON COMMIT DROP"
+        SQL(
+            "CREATE TEMP TABLE spm_bulk_update (id integer PRIMARY KEY, %s) ON COMMIT DROP",
+            SQL(", ").join(SQL("%s %s", SQL.identifier(name), SQL(kind)) for name, kind in columns.items()),
+        )
     )
     try:
         copy_rows(cr, "spm_bulk_update", ["id", *names], rows)
         cr.execute(
-            f"UPDATE {table} t SET {', '.join(f'{name} = u.{name}' for name in names)} "
-            f"FROM spm_bulk_update u WHERE t.id = u.id"
+            SQL(
+                "UPDATE %s t SET %s FROM spm_bulk_update u WHERE t.id = u.id",
+                SQL.identifier(table),
+                SQL(", ").join(SQL("%s = u.%s", SQL.identifier(name), SQL.identifier(name)) for name in names),
+            )
         )
     finally:
         cr.execute("DROP TABLE spm_bulk_update")

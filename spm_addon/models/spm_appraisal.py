@@ -1,0 +1,183 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+STATES = [
+    ("self", "Self-Assessment"),
+    ("review", "Manager Review"),
+    ("calibration", "Calibration"),
+    ("done", "Done"),
+]
+
+
+class SpmAppraisal(models.Model):
+    """The appraisal of one employee for a campaign's period: weighted KPI and criterion lines, a
+    score, a grade and ranks. Self-assessment > manager review > calibration > done (locked)."""
+
+    _name = "spm.appraisal"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _description = "Appraisal"
+    _order = "campaign_id desc, rank_company, id"
+
+    campaign_id = fields.Many2one("spm.appraisal.campaign", required=True, ondelete="cascade", index=True)
+    template_id = fields.Many2one(related="campaign_id.template_id", store=True)
+    company_id = fields.Many2one(related="campaign_id.company_id", store=True, index=True)
+    date_from = fields.Date(related="campaign_id.date_from")
+    date_to = fields.Date(related="campaign_id.date_to")
+    employee_id = fields.Many2one("hr.employee", required=True, index=True, ondelete="restrict")
+    user_id = fields.Many2one("res.users", string="Salesperson", required=True, index=True)
+    manager_user_id = fields.Many2one("res.users", string="Manager", index=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", index=True)
+    image_128 = fields.Image(related="employee_id.image_128")
+    state = fields.Selection(STATES, required=True, default="self", tracking=True, index=True)
+    is_published = fields.Boolean(string="Published", readonly=True, help="The employee sees the result.")
+    line_ids = fields.One2many("spm.appraisal.line", "appraisal_id", string="Lines")
+    score = fields.Float(readonly=True, digits=(16, 1), aggregator="avg", tracking=True)
+    result_score = fields.Float(string="Results", readonly=True, digits=(16, 2), aggregator="avg")
+    behaviour_score = fields.Float(string="Behaviour", readonly=True, digits=(16, 2), aggregator="avg")
+    satisfaction_score = fields.Float(string="Satisfaction", readonly=True, digits=(16, 2), aggregator="avg")
+    custom_score = fields.Float(string="Custom", readonly=True, digits=(16, 2), aggregator="avg")
+    previous_score = fields.Float(
+        readonly=True, digits=(16, 1), help="Score of the previous appraisal on this template."
+    )
+    grade_id = fields.Many2one("spm.appraisal.grade", string="Computed Grade", readonly=True)
+    calibrated_grade_id = fields.Many2one(
+        "spm.appraisal.grade",
+        string="Calibrated Grade",
+        domain="[('template_id', '=', template_id)]",
+        tracking=True,
+        help="Set in calibration to override the computed grade.",
+    )
+    final_grade_id = fields.Many2one(
+        "spm.appraisal.grade", string="Grade", compute="_compute_final_grade_id", store=True, index=True
+    )
+    rank_team = fields.Integer(string="Rank in Team", readonly=True, aggregator="min")
+    rank_company = fields.Integer(string="Rank in Company", readonly=True, aggregator="min")
+    self_comment = fields.Text(string="Self-Assessment")
+    manager_comment = fields.Text(string="Manager's Assessment", tracking=True)
+
+    @api.depends("grade_id", "calibrated_grade_id")
+    def _compute_final_grade_id(self):
+        for appraisal in self:
+            appraisal.final_grade_id = appraisal.calibrated_grade_id or appraisal.grade_id
+
+    @api.depends("employee_id", "campaign_id")
+    def _compute_display_name(self):
+        for appraisal in self:
+            appraisal.display_name = f"{appraisal.employee_id.name} - {appraisal.campaign_id.name}"
+
+    @api.constrains("employee_id")
+    def _check_employee(self):
+        for appraisal in self:
+            if not appraisal.employee_id.active:
+                raise ValidationError(
+                    self.env._(
+                        "%(employee)s is archived: an archived employee cannot be appraised.",
+                        employee=appraisal.employee_id.name,
+                    )
+                )
+
+    def write(self, vals):
+        if not self.env.su and not self.env.context.get("spm_appraisal_compute"):
+            self._check_can_write(vals)
+        return super().write(vals)
+
+    def _check_can_write(self, vals):
+        user = self.env.user
+        is_manager = user.has_group("spm_addon.group_spm_manager")
+        is_admin = user.has_group("spm_addon.group_spm_admin")
+        for appraisal in self:
+            if appraisal.state == "done":
+                raise UserError(
+                    self.env._(
+                        "The appraisal of %(employee)s is done and locked: nobody can change it.",
+                        employee=appraisal.employee_id.name,
+                    )
+                )
+            allowed = {"message_main_attachment_id", "line_ids"}  # lines check their own fields
+            if appraisal.state == "self" and appraisal.user_id == user:
+                allowed.add("self_comment")
+            if is_manager and appraisal.state in ("review", "calibration"):
+                allowed |= {"manager_comment", "calibrated_grade_id"}
+            if is_admin:
+                allowed |= {"manager_comment", "calibrated_grade_id", "self_comment", "manager_user_id"}
+            if set(vals) - allowed:
+                raise UserError(
+                    self.env._(
+                        "You cannot change %(fields)s of the appraisal of %(employee)s at this stage.",
+                        fields=", ".join(sorted(set(vals) - allowed)),
+                        employee=appraisal.employee_id.name,
+                    )
+                )
+
+    def _set_state(self, state):
+        self.with_context(spm_appraisal_compute=True).write({"state": state})
+
+    def action_submit_self(self):
+        """The employee hands the self-assessment to the manager."""
+        for appraisal in self:
+            if appraisal.state != "self":
+                raise UserError(self.env._("Only an appraisal in self-assessment can be submitted."))
+            if appraisal.user_id != self.env.user and not self.env.user.has_group("spm_addon.group_spm_manager"):
+                raise UserError(self.env._("Only the employee submits their self-assessment."))
+        self.sudo()._set_state("review")
+        self.sudo()._schedule_review()
+        if self.user_id == self.env.user:
+            # the review is confidential until published: back to the employee's own appraisals
+            return self.env["ir.actions.act_window"]._for_xml_id("spm_addon.spm_appraisal_action_my")
+        return True
+
+    def _schedule_review(self):
+        activity_type = self.env.ref("spm_addon.mail_activity_type_spm_appraisal_review")
+        for appraisal in self.filtered("manager_user_id"):
+            appraisal.activity_schedule(
+                activity_type_id=activity_type.id,
+                user_id=appraisal.manager_user_id.id,
+                date_deadline=appraisal.campaign_id.date_deadline or fields.Date.context_today(self),
+                summary=self.env._("Review the appraisal of %(employee)s", employee=appraisal.employee_id.name),
+            )
+
+    def action_submit_review(self):
+        """The manager finishes the review: to calibration, or done when the template has none."""
+        if not self.env.user.has_group("spm_addon.group_spm_manager"):
+            raise UserError(self.env._("Only a manager completes a review."))
+        for appraisal in self:
+            if appraisal.state != "review":
+                raise UserError(self.env._("Only an appraisal in manager review can be completed."))
+            missing = appraisal.line_ids.filtered(lambda line: line.kind == "criterion" and not line.manager_rating)
+            if missing:
+                raise UserError(
+                    self.env._(
+                        "Rate every criterion of %(employee)s first: %(criteria)s.",
+                        employee=appraisal.employee_id.name,
+                        criteria=", ".join(missing.mapped("name")),
+                    )
+                )
+        self.activity_feedback(["spm_addon.mail_activity_type_spm_appraisal_review"])
+        with_calibration = self.filtered("template_id.has_calibration")
+        with_calibration._set_state("calibration")
+        (self - with_calibration)._publish()
+        return True
+
+    def _publish(self):
+        """Lock the appraisals, show them to their employees and tell them."""
+        self.with_context(spm_appraisal_compute=True).write({"state": "done", "is_published": True})
+        for appraisal in self:
+            appraisal.message_post(
+                body=self.env._(
+                    "Your appraisal is published: score %(score)s, grade %(grade)s.",
+                    score=round(appraisal.score, 1),
+                    grade=appraisal.final_grade_id.name or "-",
+                ),
+                partner_ids=appraisal.user_id.partner_id.ids,
+                subtype_xmlid="mail.mt_comment",
+            )
+
+    def action_view_lines(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.display_name,
+            "res_model": "spm.appraisal.line",
+            "view_mode": "list,form",
+            "domain": [("appraisal_id", "=", self.id)],
+        }

@@ -1,0 +1,417 @@
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
+
+from ..engine import curves
+from ..tools import bulk
+
+CATEGORY_COLUMNS = {
+    "result": "result_score",
+    "behaviour": "behaviour_score",
+    "satisfaction": "satisfaction_score",
+    "custom": "custom_score",
+}
+
+
+class SpmAppraisalCampaign(models.Model):
+    """Appraisals of every salesperson of some teams (or of the company) for one period and template.
+
+    Figures are computed for the whole campaign at once: one grouped query per KPI, then totals,
+    grades and ranks written in bulk.
+    """
+
+    _name = "spm.appraisal.campaign"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _description = "Appraisal Campaign"
+    _order = "date_from desc, id desc"
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    template_id = fields.Many2one("spm.appraisal.template", required=True, tracking=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    date_from = fields.Date(string="From", required=True, tracking=True)
+    date_to = fields.Date(string="To", required=True, tracking=True)
+    date_deadline = fields.Date(string="Reviews Due")
+    team_ids = fields.Many2many("crm.team", string="Sales Teams", help="Leave empty for every team of the company.")
+    state = fields.Selection(
+        [("draft", "Draft"), ("running", "Running"), ("done", "Closed")],
+        required=True,
+        default="draft",
+        tracking=True,
+    )
+    appraisal_ids = fields.One2many("spm.appraisal", "campaign_id", string="Appraisals")
+    appraisal_count = fields.Integer(compute="_compute_appraisal_count")
+    compute_date = fields.Datetime(string="Figures Updated On", readonly=True)
+
+    @api.depends("appraisal_ids")
+    def _compute_appraisal_count(self):
+        counts = dict(
+            self.env["spm.appraisal"]._read_group([("campaign_id", "in", self.ids)], ["campaign_id"], ["__count"])
+        )
+        for campaign in self:
+            campaign.appraisal_count = counts.get(campaign, 0)
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for campaign in self:
+            if campaign.date_to < campaign.date_from:
+                raise ValidationError(
+                    self.env._(
+                        "Campaign %(campaign)s ends (%(end)s) before it starts (%(start)s).",
+                        campaign=campaign.name,
+                        end=campaign.date_to,
+                        start=campaign.date_from,
+                    )
+                )
+
+    @api.constrains("template_id")
+    def _check_template(self):
+        for campaign in self:
+            if not campaign.template_id.line_ids:
+                raise ValidationError(
+                    self.env._("Template %(template)s has no lines to appraise.", template=campaign.template_id.name)
+                )
+
+    # actions
+
+    def action_start(self):
+        """Create the appraisals of every salesperson in scope, compute them and open them."""
+        self.ensure_one()
+        if self.state != "draft":
+            raise UserError(self.env._("Only a draft campaign can be started."))
+        appraisals = self._generate_appraisals()
+        self.state = "running"
+        self._compute_figures()
+        if self.template_id.has_self_assessment:
+            self._schedule_self_assessments(appraisals)
+        else:
+            appraisals._set_state("review")
+            appraisals._schedule_review()
+        return True
+
+    def action_compute(self):
+        for campaign in self:
+            if campaign.state != "running":
+                raise UserError(self.env._("Only a running campaign is computed."))
+            campaign._compute_figures()
+        return True
+
+    def action_close(self):
+        """Close: every appraisal reviewed, the forced distribution respected; lock, publish, award."""
+        self.ensure_one()
+        if self.state != "running":
+            raise UserError(self.env._("Only a running campaign can be closed."))
+        pending = self.appraisal_ids.filtered(lambda a: a.state in ("self", "review"))
+        if pending:
+            raise UserError(
+                self.env._(
+                    "%(count)s appraisals are not reviewed yet (e.g. %(names)s).",
+                    count=len(pending),
+                    names=", ".join(pending[:5].mapped("employee_id.name")),
+                )
+            )
+        self._check_distribution()
+        to_publish = self.appraisal_ids.filtered(lambda a: a.state == "calibration")
+        to_publish._publish()
+        self.state = "done"
+        self.env["spm.honour.rule"]._award(self)
+        return True
+
+    def action_view_appraisals(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("spm_addon.spm_appraisal_action")
+        action["domain"] = [("campaign_id", "=", self.id)]
+        action["context"] = {"default_campaign_id": self.id}
+        return action
+
+    # business methods
+
+    def _scope_users(self):
+        """Salespeople in scope: members of the campaign's teams (every team of the company when empty)."""
+        teams = self.team_ids or self.env["crm.team"].search([("company_id", "in", (False, self.company_id.id))])
+        members = self.env["crm.team.member"].search([("crm_team_id", "in", teams.ids)])
+        return {member.user_id.id: member.crm_team_id.id for member in members}
+
+    def _generate_appraisals(self):
+        """One appraisal per active employee linked to a salesperson in scope; re-running adds only
+        the missing ones."""
+        team_of = self._scope_users()
+        employees = self.env["hr.employee"].search(
+            [("user_id", "in", list(team_of)), ("company_id", "=", self.company_id.id)]
+        )
+        done = set(self.appraisal_ids.employee_id.ids)
+        template_lines = self.template_id.line_ids
+        vals_list = []
+        for employee in employees:
+            if employee.id in done:
+                continue
+            vals_list.append(
+                {
+                    "campaign_id": self.id,
+                    "employee_id": employee.id,
+                    "user_id": employee.user_id.id,
+                    "team_id": team_of[employee.user_id.id],
+                    "manager_user_id": employee.parent_id.user_id.id
+                    or self.env["crm.team"].browse(team_of[employee.user_id.id]).user_id.id,
+                }
+            )
+        appraisals = (
+            self.env["spm.appraisal"]
+            .with_context(tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True)
+            .create(vals_list)
+        )
+        line_columns = [
+            "appraisal_id",
+            "template_line_id",
+            "sequence",
+            "kind",
+            "kpi_id",
+            "criterion_id",
+            "name",
+            "category",
+            "weight",
+        ]
+        self.env["spm.appraisal.line"].flush_model()
+        rows = [
+            (
+                appraisal.id,
+                line.id,
+                line.sequence,
+                line.kind,
+                line.kpi_id.id or None,
+                line.criterion_id.id or None,
+                line.name,
+                line.category,
+                line.weight,
+            )
+            for appraisal in appraisals
+            for line in template_lines
+        ]
+        self._insert_lines(line_columns, rows)
+        return appraisals
+
+    def _insert_lines(self, columns, rows):
+        """Appraisal lines in one COPY (a campaign creates ten lines per appraisal)."""
+        cr = self.env.cr
+        ids = bulk.reserve_ids(cr, "spm_appraisal_line", len(rows))
+        now = fields.Datetime.now()
+        uid = self.env.uid
+        bulk.copy_rows(
+            cr,
+            "spm_appraisal_line",
+            [
+                "id",
+                *columns,
+                "campaign_id",
+                "user_id",
+                "company_id",
+                "has_value",
+                "create_uid",
+                "create_date",
+                "write_uid",
+                "write_date",
+            ],
+            (
+                (line_id, *row, self.id, None, self.company_id.id, False, uid, now, uid, now)
+                for line_id, row in zip(ids, rows, strict=True)
+            ),
+        )
+        cr.execute(
+            "UPDATE spm_appraisal_line l SET user_id = a.user_id FROM spm_appraisal a "
+            "WHERE a.id = l.appraisal_id AND l.campaign_id = %s AND l.user_id IS NULL",
+            [self.id],
+        )
+        self.env["spm.appraisal.line"].invalidate_model()
+        self.env["spm.appraisal"].invalidate_model(["line_ids"])
+
+    def _schedule_self_assessments(self, appraisals):
+        activity_type = self.env.ref("spm_addon.mail_activity_type_spm_appraisal_self")
+        model_id = self.env["ir.model"]._get_id("spm.appraisal")
+        self.env["mail.activity"].with_context(mail_activity_quick_update=True).create(
+            [
+                {
+                    "res_model_id": model_id,
+                    "res_id": appraisal.id,
+                    "activity_type_id": activity_type.id,
+                    "user_id": appraisal.user_id.id,
+                    "date_deadline": self.date_deadline or self.date_to,
+                    "summary": self.env._("Fill in your self-assessment"),
+                }
+                for appraisal in appraisals
+            ]
+        )
+
+    def _compute_figures(self):
+        """KPI lines of every open appraisal of the campaign (one grouped query per KPI), then totals,
+        grades and ranks."""
+        self.ensure_one()
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT line.id, line.kpi_id, line.weight, appraisal.user_id
+                  FROM spm_appraisal_line line
+                  JOIN spm_appraisal appraisal ON appraisal.id = line.appraisal_id
+                 WHERE appraisal.campaign_id = %s AND appraisal.state != 'done' AND line.kind = 'kpi'
+                """,
+                self.id,
+            )
+        )
+        by_kpi = defaultdict(list)
+        for line_id, kpi_id, weight, user_id in rows:
+            by_kpi[kpi_id].append((line_id, weight, user_id))
+        company_ids = self.company_id.ids
+        updates = []
+        for kpi in self.env["spm.kpi"].browse(list(by_kpi)):
+            lines = by_kpi[kpi.id]
+            user_ids = list({user_id for _line, _weight, user_id in lines})
+            values = kpi._read_values(user_ids, self.date_from, self.date_to, company_ids)
+            targets = kpi._read_targets(user_ids, self.date_from, self.date_to, company_ids)
+            for line_id, weight, user_id in lines:
+                has_value = kpi.kind == "measure" or user_id in values  # only a ratio can lack a value
+                actual = values.get(user_id, 0.0)
+                target = targets.get(user_id, 0.0)
+                attainment, score = kpi._score(actual, target) if has_value else (0.0, 0.0)
+                updates.append((line_id, actual, target, attainment, has_value, score, score * weight / 100.0))
+        bulk.update_rows(
+            self.env.cr,
+            "spm_appraisal_line",
+            {
+                "actual": "numeric",
+                "target": "numeric",
+                "attainment": "numeric",
+                "has_value": "boolean",
+                "score": "numeric",
+                "weighted_score": "numeric",
+            },
+            updates,
+        )
+        self.env["spm.appraisal.line"].invalidate_model()
+        self.env.cr.execute(
+            """
+            UPDATE spm_appraisal a SET previous_score = (
+                    SELECT p.score FROM spm_appraisal p JOIN spm_appraisal_campaign pc ON pc.id = p.campaign_id
+                     WHERE p.employee_id = a.employee_id AND pc.template_id = c.template_id
+                       AND p.state = 'done' AND pc.date_to < c.date_from
+                  ORDER BY pc.date_to DESC LIMIT 1)
+              FROM spm_appraisal_campaign c
+             WHERE c.id = a.campaign_id AND a.campaign_id = %s AND a.state != 'done'
+            """,
+            [self.id],
+        )
+        self._compute_totals()
+        self.compute_date = fields.Datetime.now()
+
+    def _compute_totals(self, appraisals=None):
+        """Criterion scores from ratings, weighted totals per category, grades and ranks of the
+        campaign's open appraisals (``appraisals``: only these change, ranks always for all)."""
+        self.ensure_one()
+        self.env.flush_all()
+        scope = SQL("AND appraisal.id = ANY(%s)", appraisals.ids) if appraisals else SQL()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT line.id, line.appraisal_id, line.kind, line.category, line.weight, line.score,
+                       line.manager_rating
+                  FROM spm_appraisal_line line
+                  JOIN spm_appraisal appraisal ON appraisal.id = line.appraisal_id
+                 WHERE appraisal.campaign_id = %s AND appraisal.state != 'done' %s
+                """,
+                self.id,
+                scope,
+            )
+        )
+        line_updates = []
+        totals = defaultdict(lambda: dict.fromkeys(CATEGORY_COLUMNS, 0.0))
+        for line_id, appraisal_id, kind, category, weight, stored_score, rating in rows:
+            score = float(stored_score or 0.0)
+            if kind == "criterion":
+                score = int(rating) * 20.0 if rating else 0.0
+                line_updates.append((line_id, score, score * float(weight) / 100.0))
+            totals[appraisal_id][category] += score * float(weight) / 100.0
+        bulk.update_rows(
+            self.env.cr, "spm_appraisal_line", {"score": "numeric", "weighted_score": "numeric"}, line_updates
+        )
+        grades = [(grade.min_score, grade.id) for grade in self.template_id.grade_ids]
+        appraisal_updates = []
+        for appraisal_id, parts in totals.items():
+            total = sum(parts.values())
+            appraisal_updates.append(
+                (appraisal_id, total, *(parts[category] for category in CATEGORY_COLUMNS), curves.grade(total, grades))
+            )
+        bulk.update_rows(
+            self.env.cr,
+            "spm_appraisal",
+            {
+                "score": "numeric",
+                **dict.fromkeys(CATEGORY_COLUMNS.values(), "numeric"),
+                "grade_id": "integer",
+            },
+            appraisal_updates,
+        )
+        self.env.cr.execute(
+            "UPDATE spm_appraisal SET final_grade_id = COALESCE(calibrated_grade_id, grade_id) WHERE campaign_id = %s",
+            [self.id],
+        )
+        self.env["spm.appraisal.line"].invalidate_model()
+        self.env["spm.appraisal"].invalidate_model()
+        self._compute_ranks()
+
+    def _compute_ranks(self):
+        """Competition ranks (1, 2, 2, 4) in the team and in the campaign: by score, then results, then
+        behaviour, then satisfaction; appraisals still equal share their rank."""
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT id, team_id, score, result_score, behaviour_score, satisfaction_score "
+                "FROM spm_appraisal WHERE campaign_id = %s",
+                self.id,
+            )
+        )
+        items = [tuple(float(v or 0) if i > 1 else v for i, v in enumerate(row)) for row in rows]
+
+        def ranked(group):
+            return curves.rank(group, key=lambda r: r[2], tiebreaks=(lambda r: r[3], lambda r: r[4], lambda r: r[5]))
+
+        company_rank = {item[0]: position for item, position in ranked(items)}
+        by_team = defaultdict(list)
+        for item in items:
+            by_team[item[1]].append(item)
+        team_rank = {item[0]: position for group in by_team.values() for item, position in ranked(group)}
+        bulk.update_rows(
+            self.env.cr,
+            "spm_appraisal",
+            {"rank_team": "integer", "rank_company": "integer"},
+            [(appraisal_id, team_rank[appraisal_id], company_rank[appraisal_id]) for appraisal_id in company_rank],
+        )
+        self.env["spm.appraisal"].invalidate_model(["rank_team", "rank_company"])
+
+    def _check_distribution(self):
+        """Refuse to close when a grade holds more appraisals than its maximum share."""
+        grades = self.template_id.grade_ids
+        limits = {grade.id: grade.max_share for grade in grades}
+        if not any(limits.values()):
+            return
+        counts = {
+            grade.id: count
+            for grade, count in self.env["spm.appraisal"]._read_group(
+                [("campaign_id", "=", self.id)], ["final_grade_id"], ["__count"]
+            )
+        }
+        excess = curves.distribution_excess(counts, limits)
+        if excess:
+            raise UserError(
+                self.env._(
+                    "The forced distribution is not respected; calibrate these grades first: %(details)s",
+                    details="; ".join(
+                        self.env._(
+                            "%(grade)s: %(count)s appraisals (%(share)s %%), at most %(maximum)s %%",
+                            grade=grades.browse(grade_id).name,
+                            count=count,
+                            share=round(share, 1),
+                            maximum=maximum,
+                        )
+                        for grade_id, count, share, maximum in excess
+                    ),
+                )
+            )

@@ -1,0 +1,194 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+from ..engine import curves
+
+CATEGORIES = [
+    ("result", "Results"),
+    ("behaviour", "Behaviour"),
+    ("satisfaction", "Customer Satisfaction"),
+    ("custom", "Custom"),
+]
+
+
+class SpmKpi(models.Model):
+    """A KPI template: what is measured (a measure, or the ratio of two KPIs), against which target,
+    and how the result becomes a score (100 = on target)."""
+
+    _name = "spm.kpi"
+    _description = "KPI Template"
+    _order = "category, sequence, id"
+
+    name = fields.Char(required=True, translate=True)
+    code = fields.Char()
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    description = fields.Text(translate=True)
+    company_id = fields.Many2one("res.company", help="Leave empty to share the KPI between companies.")
+    category = fields.Selection(CATEGORIES, required=True, default="result")
+    kind = fields.Selection(
+        [("measure", "Measure"), ("ratio", "Ratio of two KPIs")],
+        required=True,
+        default="measure",
+        help="A ratio is numerator / denominator x factor. When the denominator is zero the KPI has no "
+        "value: it scores 0 and its line says why.",
+    )
+    measure_id = fields.Many2one(
+        "spm.measure",
+        help="Source model, filter, date field, owner field and aggregation (count, sum, average, "
+        "distinct count) of the KPI.",
+    )
+    model_id = fields.Many2one(related="measure_id.model_id", string="Source Model")
+    domain = fields.Char(related="measure_id.domain", string="Filter")
+    date_field_id = fields.Many2one(related="measure_id.date_field_id")
+    user_field_id = fields.Many2one(related="measure_id.user_field_id", string="Owner Field")
+    aggregation = fields.Selection(related="measure_id.aggregation")
+    value_field_id = fields.Many2one(related="measure_id.value_field_id")
+    numerator_id = fields.Many2one("spm.kpi", string="Numerator")
+    denominator_id = fields.Many2one("spm.kpi", string="Denominator")
+    ratio_factor = fields.Float(default=100.0, help="100 gives the ratio in %.")
+    unit = fields.Char(translate=True, help="Shown after the values, e.g. %, CNY, visits.")
+    direction = fields.Selection(
+        [("higher", "Higher is better"), ("lower", "Lower is better")], required=True, default="higher"
+    )
+    target_mode = fields.Selection(
+        [("fixed", "Fixed value"), ("quota", "Salesperson's quota")],
+        required=True,
+        default="fixed",
+        help="Quota: the targets of the salesperson's quota lines of the period, from active, locked "
+        "or closed quota plans of the quota measure.",
+    )
+    target_value = fields.Float(string="Target", digits=(16, 2))
+    quota_measure_id = fields.Many2one("spm.measure", string="Quota Measure")
+    curve = fields.Selection(
+        [("linear", "Linear (floor and cap)"), ("steps", "Threshold steps"), ("pass_fail", "Pass / fail")],
+        string="Scoring Curve",
+        required=True,
+        default="linear",
+    )
+    score_floor = fields.Float(string="Floor", default=0.0)
+    score_cap = fields.Float(string="Cap", default=120.0, help="0 means no cap.")
+    pass_score = fields.Float(default=100.0)
+    step_ids = fields.One2many("spm.kpi.step", "kpi_id", string="Steps", copy=True)
+
+    @api.constrains("kind", "measure_id", "numerator_id", "denominator_id", "target_mode", "target_value")
+    def _check_definition(self):
+        for kpi in self:
+            if kpi.kind == "measure" and not kpi.measure_id:
+                raise ValidationError(self.env._("KPI %(kpi)s: choose the measure it reads.", kpi=kpi.name))
+            if kpi.kind == "ratio":
+                if not (kpi.numerator_id and kpi.denominator_id):
+                    raise ValidationError(
+                        self.env._("KPI %(kpi)s: a ratio needs a numerator and a denominator.", kpi=kpi.name)
+                    )
+                if (
+                    kpi._has_cycle("numerator_id")
+                    or kpi._has_cycle("denominator_id")
+                    or kpi in (kpi.numerator_id | kpi.denominator_id)
+                ):
+                    raise ValidationError(self.env._("KPI %(kpi)s: a ratio cannot use itself.", kpi=kpi.name))
+                if kpi.target_mode == "quota":
+                    raise ValidationError(
+                        self.env._("KPI %(kpi)s: a ratio has a fixed target, not a quota.", kpi=kpi.name)
+                    )
+            if kpi.target_value < 0:
+                raise ValidationError(
+                    self.env._(
+                        "KPI %(kpi)s: the target cannot be negative (%(target)s).",
+                        kpi=kpi.name,
+                        target=kpi.target_value,
+                    )
+                )
+
+    @api.constrains("curve", "step_ids", "score_floor", "score_cap")
+    def _check_curve(self):
+        for kpi in self:
+            if kpi.curve == "steps" and not kpi.step_ids:
+                raise ValidationError(self.env._("KPI %(kpi)s: a step curve needs at least one step.", kpi=kpi.name))
+            if kpi.score_cap and kpi.score_cap < kpi.score_floor:
+                raise ValidationError(
+                    self.env._(
+                        "KPI %(kpi)s: the cap (%(cap)s) is below the floor (%(floor)s).",
+                        kpi=kpi.name,
+                        cap=kpi.score_cap,
+                        floor=kpi.score_floor,
+                    )
+                )
+            thresholds = kpi.step_ids.mapped("threshold")
+            if len(thresholds) != len(set(thresholds)):
+                raise ValidationError(self.env._("KPI %(kpi)s: two steps have the same threshold.", kpi=kpi.name))
+
+    @api.onchange("measure_id")
+    def _onchange_measure_id(self):
+        if self.measure_id and not self.quota_measure_id:
+            self.quota_measure_id = self.measure_id
+
+    def _read_values(self, user_ids, date_from, date_to, company_ids=None):
+        """{user id: value} of the KPI over the period: one grouped query per measure. A ratio whose
+        denominator is zero has no value (absent from the result)."""
+        self.ensure_one()
+        if self.kind == "ratio":
+            numerators = self.numerator_id._read_values(user_ids, date_from, date_to, company_ids)
+            denominators = self.denominator_id._read_values(user_ids, date_from, date_to, company_ids)
+            values = {}
+            for user_id in user_ids:
+                value = curves.ratio(numerators.get(user_id, 0.0), denominators.get(user_id, 0.0), self.ratio_factor)
+                if value is not None:
+                    values[user_id] = value
+            return values
+        rows = self.measure_id._read_values(date_from, date_to, groupby=("user",), company_ids=company_ids)
+        wanted = set(user_ids)
+        return {key[0]: value for key, value in rows.items() if key[0] in wanted}
+
+    def _read_targets(self, user_ids, date_from, date_to, company_ids=None):
+        """{user id: target}: the fixed target, or the sum of the salesperson's finest quota lines
+        inside the period (one query)."""
+        self.ensure_one()
+        if self.target_mode == "fixed":
+            return dict.fromkeys(user_ids, self.target_value)
+        measure = self.quota_measure_id or self.measure_id
+        self.env["spm.quota.line"].flush_model()
+        self.env["spm.quota.plan"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT line.user_id, SUM(line.target)
+                  FROM spm_quota_line line
+                  JOIN spm_quota_plan plan ON plan.id = line.plan_id
+                 WHERE plan.measure_id = %(measure)s
+                   AND plan.state IN ('active', 'locked', 'closed')
+                   AND (%(no_company)s OR plan.company_id = ANY(%(companies)s))
+                   AND line.user_id = ANY(%(users)s)
+                   AND line.date_from >= %(date_from)s AND line.date_to <= %(date_to)s
+                   AND NOT EXISTS (SELECT 1 FROM spm_quota_line child WHERE child.parent_id = line.id)
+              GROUP BY line.user_id
+                """,
+                measure=measure.id,
+                no_company=not company_ids,
+                companies=list(company_ids or []),
+                users=list(user_ids),
+                date_from=date_from,
+                date_to=date_to,
+            )
+        )
+        return {user_id: float(total or 0.0) for user_id, total in rows}
+
+    def _score(self, actual, target):
+        """(attainment %, score) of one value on the KPI's curve (see engine.curves.score)."""
+        self.ensure_one()
+        return curves.score(
+            self.curve,
+            actual,
+            target,
+            higher_is_better=self.direction == "higher",
+            floor=self.score_floor,
+            cap=self.score_cap or None,
+            thresholds=[(step.threshold, step.score) for step in self.step_ids],
+            pass_score=self.pass_score,
+        )
+
+    def _source_measure(self):
+        """The measure whose records explain the KPI (a ratio shows its numerator's)."""
+        self.ensure_one()
+        return self.measure_id if self.kind == "measure" else self.numerator_id._source_measure()
