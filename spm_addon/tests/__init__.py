@@ -6,3 +6,5 @@ from . import test_quota_export_import
 from . import test_quota_tour
 from . import test_populate
 from . import test_i18n
+from . import test_appraisal
+from . import test_appraisal_tour
