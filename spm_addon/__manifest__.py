@@ -26,7 +26,13 @@
         "views/spm_appraisal_views.xml",
         "views/spm_appraisal_campaign_views.xml",
         "views/spm_honour_rule_views.xml",
+        "views/spm_incentive_plan_views.xml",
+        "views/spm_payout_statement_views.xml",
+        "views/spm_payout_run_views.xml",
+        "views/spm_payout_dispute_views.xml",
+        "views/spm_payout_simulate_views.xml",
         "views/spm_menus.xml",
+        "report/spm_payout_statement_report.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -66,3 +66,12 @@ def test_pacing_figures():
     assert pacing.attainment(36_000, 200_000) == 18.0
     assert pacing.attainment(5, 0) == 0.0
     assert pacing.pacing(100, 10, 0.0)["pace"] == 0.0
+
+
+def test_proportional_signed():
+    # commission 7,800 over orders of 100,000 and 40,000 and a refund of -10,000 (total 130,000)
+    parts = allocation.proportional(7_800, [100_000, 40_000, -10_000])
+    assert parts == [6_000.0, 2_400.0, -600.0]
+    parts = allocation.proportional(100, [1, 1, 1])
+    assert sum(parts) == pytest.approx(100) and max(parts) == pytest.approx(33.34)
+    assert allocation.proportional(50, [5, -5]) == [0.0, 0.0]

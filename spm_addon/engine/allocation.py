@@ -67,3 +67,18 @@ def seasonal_weights(monthly_history):
 def rollup(children):
     """Bottom-up total of child targets."""
     return round(sum(float(c or 0.0) for c in children), 6)
+
+
+def proportional(total, weights, digits=2):
+    """Split ``total`` in proportion to signed ``weights`` (a refund weighs negative), rounded to
+    ``digits`` decimals, the parts summing exactly to ``total``: the rounding residue goes to the
+    largest part. Zero-sum weights give zero parts."""
+    weight_sum = sum(weights)
+    if not weights or not weight_sum:
+        return [0.0] * len(weights)
+    parts = [round(total * w / weight_sum, digits) for w in weights]
+    residue = round(round(total, digits) - sum(parts), digits)
+    if residue:
+        biggest = max(range(len(parts)), key=lambda i: abs(parts[i]))
+        parts[biggest] = round(parts[biggest] + residue, digits)
+    return parts

@@ -17,3 +17,13 @@ from . import mail_activity
 from . import mail_activity_type
 from . import survey_survey
 from . import survey_user_input
+from . import spm_incentive_tier
+from . import spm_incentive_plan
+from . import spm_payout_run
+from . import spm_payout_statement
+from . import spm_payout_line
+from . import spm_credit_split
+from . import spm_credit_split_share
+from . import spm_incentive_spif
+from . import spm_incentive_grade_bonus
+from . import spm_payout_dispute

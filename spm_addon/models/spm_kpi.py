@@ -1,6 +1,5 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL
 
 from ..engine import curves
 
@@ -148,31 +147,7 @@ class SpmKpi(models.Model):
         if self.target_mode == "fixed":
             return dict.fromkeys(user_ids, self.target_value)
         measure = self.quota_measure_id or self.measure_id
-        self.env["spm.quota.line"].flush_model()
-        self.env["spm.quota.plan"].flush_model()
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT line.user_id, SUM(line.target)
-                  FROM spm_quota_line line
-                  JOIN spm_quota_plan plan ON plan.id = line.plan_id
-                 WHERE plan.measure_id = %(measure)s
-                   AND plan.state IN ('active', 'locked', 'closed')
-                   AND (%(no_company)s OR plan.company_id = ANY(%(companies)s))
-                   AND line.user_id = ANY(%(users)s)
-                   AND line.date_from >= %(date_from)s AND line.date_to <= %(date_to)s
-                   AND NOT EXISTS (SELECT 1 FROM spm_quota_line child WHERE child.parent_id = line.id)
-              GROUP BY line.user_id
-                """,
-                measure=measure.id,
-                no_company=not company_ids,
-                companies=list(company_ids or []),
-                users=list(user_ids),
-                date_from=date_from,
-                date_to=date_to,
-            )
-        )
-        return {user_id: float(total or 0.0) for user_id, total in rows}
+        return self.env["spm.quota.line"]._read_user_targets(measure, user_ids, date_from, date_to, company_ids)
 
     def _score(self, actual, target):
         """(attainment %, score) of one value on the KPI's curve (see engine.curves.score)."""

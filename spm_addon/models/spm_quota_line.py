@@ -373,3 +373,33 @@ class SpmQuotaLine(models.Model):
             if child.currency_id.compare_amounts(child.target, part):
                 child.with_context(spm_skip_target_rules=True).target = part
                 child._resplit_descendants()
+
+    @api.model
+    def _read_user_targets(self, measure, user_ids, date_from, date_to, company_ids=None):
+        """{user id: target} of ``measure`` over [date_from, date_to]: the sum of each salesperson's
+        finest quota lines inside the period, from active, locked or closed plans (one query)."""
+        self.flush_model()
+        self.env["spm.quota.plan"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT line.user_id, SUM(line.target)
+                  FROM spm_quota_line line
+                  JOIN spm_quota_plan plan ON plan.id = line.plan_id
+                 WHERE plan.measure_id = %(measure)s
+                   AND plan.state IN ('active', 'locked', 'closed')
+                   AND (%(no_company)s OR plan.company_id = ANY(%(companies)s))
+                   AND line.user_id = ANY(%(users)s)
+                   AND line.date_from >= %(date_from)s AND line.date_to <= %(date_to)s
+                   AND NOT EXISTS (SELECT 1 FROM spm_quota_line child WHERE child.parent_id = line.id)
+              GROUP BY line.user_id
+                """,
+                measure=measure.id,
+                no_company=not company_ids,
+                companies=list(company_ids or []),
+                users=list(user_ids),
+                date_from=date_from,
+                date_to=date_to,
+            )
+        )
+        return {user_id: float(total or 0.0) for user_id, total in rows}

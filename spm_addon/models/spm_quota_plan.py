@@ -643,8 +643,18 @@ class SpmQuotaPlan(models.Model):
         hist_from, hist_to = self._history_period()
         offset = self.date_from - hist_from
         history = self._index_buckets(self._history_buckets(hist_from, hist_to))
+        company_days = defaultdict(float)
+        for bucket in history["all"]:
+            company_days[bucket["day"]] += bucket["value"]
+        company_periods = {}
         for row in rows:
             row["history"] = self._bucket_total(history, row, offset)
+            if row["level"] == "period":
+                key = (row["date_from"], row["date_to"])
+                if key not in company_periods:
+                    start, end = key[0] - offset, key[1] - offset
+                    company_periods[key] = sum(v for day, v in company_days.items() if start <= day <= end)
+                row["company_history"] = company_periods[key]
         root = children[None][0]
         if self.allocation_method == "history" and not self.target_amount:
             self.target_amount = self.currency_id.round(root["history"] * (1 + self.growth_rate / 100.0))
@@ -685,7 +695,10 @@ class SpmQuotaPlan(models.Model):
             use_history = self.use_seasonality
         else:
             use_history = method == "history" or level == "categ"
-        if use_history:
+        if use_history and level == "period" and min(kid["history"] for kid in free) <= 0:
+            # a period without history of its own (a new hire, a gap): the company's seasonality
+            weights = [kid["company_history"] for kid in free]
+        elif use_history:
             weights = [kid["history"] for kid in free]
         elif method == "capacity" and level == "team":
             weights = [

@@ -8,3 +8,4 @@ from . import test_populate
 from . import test_i18n
 from . import test_appraisal
 from . import test_appraisal_tour
+from . import test_incentive

@@ -52,10 +52,16 @@ class TestQuotaAllocation(SpmCommon):
         plan = self._plan(use_seasonality=True)
         plan.action_allocate()
         rep1 = self._line(plan, level="user", user_id=self.rep1)
-        # rep1 sold 200,000 in March and 100,000 in September 2025: Q1 gets 2/3 of 360,000, Q3 1/3
-        self.assertEqual(rep1.child_ids.mapped("target"), [240_000, 0, 120_000, 0])
+        # rep1 sold only in March and September 2025: with quarters of no history of their own, rep1's
+        # 360,000 follows the company's 2025 quarters 400,000 / 380,000 / 100,000 / 120,000 of 1,000,000
+        self.assertEqual(rep1.child_ids.mapped("target"), [144_000, 136_800, 36_000, 43_200])
+        # Q1's 144,000 follows the company's January 0 / February 200,000 / March 200,000
         march = self._line(plan, level="period", user_id=self.rep1, period_type="month", date_from=date(2026, 3, 1))
-        self.assertEqual(march.target, 240_000)
+        self.assertEqual(march.target, 72_000)
+        # a rep with history in every quarter keeps their own curve: not the case here, so check the
+        # rule on rep3 (June only) too: 216,000 x 0.40 = 86,400 in Q1
+        rep3 = self._line(plan, level="user", user_id=self.rep3)
+        self.assertEqual(rep3.child_ids[0].target, 86_400)
 
     def test_growth_suggests_company_target(self):
         plan = self._plan(target_amount=0, growth_rate=20)

@@ -1,0 +1,142 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+
+from ..engine import tiers as tier_engine
+
+
+class SpmIncentivePlan(models.Model):
+    """A commission plan: who is paid, on which measure, at which rates (flat, or tiers on attainment
+    or amount, progressive or retroactive), with a gate and a cap."""
+
+    _name = "spm.incentive.plan"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _description = "Incentive Plan"
+    _order = "date_from desc, id desc"
+
+    name = fields.Char(required=True, translate=True, tracking=True)
+    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    date_from = fields.Date(string="From", required=True, tracking=True)
+    date_to = fields.Date(string="To", required=True, tracking=True)
+    state = fields.Selection(
+        [("draft", "Draft"), ("active", "Active"), ("closed", "Closed")], default="draft", required=True, tracking=True
+    )
+    measure_id = fields.Many2one(
+        "spm.measure", string="Credited Measure", required=True, tracking=True, help="What is credited and paid on."
+    )
+    quota_measure_id = fields.Many2one(
+        "spm.measure",
+        string="Quota Measure",
+        help="Attainment = credited amount / the salesperson's quota of this measure for the run's period "
+        "(the credited measure when empty).",
+    )
+    user_ids = fields.Many2many("res.users", string="Salespeople", tracking=True)
+    team_ids = fields.Many2many("crm.team", string="Sales Teams", help="Every member of these teams takes part.")
+    rate_type = fields.Selection(
+        [("flat", "Flat rate"), ("progressive", "Progressive tiers"), ("retroactive", "Retroactive tiers")],
+        required=True,
+        default="progressive",
+        tracking=True,
+        help="Progressive: each tier's rate on the part inside it. Retroactive: the rate of the tier reached "
+        "on everything.",
+    )
+    tier_basis = fields.Selection(
+        [("attainment", "Attainment (%)"), ("amount", "Amount")], required=True, default="attainment"
+    )
+    flat_rate = fields.Float(string="Rate (%)", digits=(16, 4), tracking=True)
+    tier_ids = fields.One2many("spm.incentive.tier", "plan_id", string="Tiers", copy=True)
+    gate = fields.Float(tracking=True, help="Below this attainment (%) or amount, nothing is paid (0 = no gate).")
+    cap_amount = fields.Monetary(
+        string="Cap",
+        currency_field="currency_id",
+        tracking=True,
+        help="Most paid per salesperson and run (0 = no cap).",
+    )
+    run_ids = fields.One2many("spm.payout.run", "plan_id", string="Payout Runs")
+    split_ids = fields.One2many("spm.credit.split", "plan_id", string="Credit Splits")
+    spif_ids = fields.One2many("spm.incentive.spif", "plan_id", string="SPIFs", copy=True)
+    grade_bonus_ids = fields.One2many("spm.incentive.grade.bonus", "plan_id", string="Grade Bonuses", copy=True)
+
+    @api.constrains("date_from", "date_to")
+    def _check_dates(self):
+        for plan in self:
+            if plan.date_to < plan.date_from:
+                raise ValidationError(self.env._("Plan %(plan)s ends before it starts.", plan=plan.name))
+
+    @api.constrains("rate_type", "tier_ids", "flat_rate", "gate", "cap_amount")
+    def _check_rates(self):
+        for plan in self:
+            if min(plan.flat_rate, plan.gate, plan.cap_amount) < 0:
+                raise ValidationError(
+                    self.env._("Plan %(plan)s: rates, gate and cap cannot be negative.", plan=plan.name)
+                )
+            if plan.rate_type != "flat":
+                try:
+                    tier_engine.check_tiers(plan._tiers())
+                except tier_engine.TierError as error:
+                    raise ValidationError(
+                        self.env._("Plan %(plan)s: the tiers are not valid: %(error)s.", plan=plan.name, error=error)
+                    ) from error
+
+    def _tiers(self):
+        """(lower, upper or None, rate as a fraction) of the plan's tiers."""
+        return [(t.lower, t.upper or None, t.rate / 100.0) for t in self.tier_ids]
+
+    def _participants(self):
+        self.ensure_one()
+        return (self.user_ids | self.team_ids.member_ids).filtered("active")
+
+    def _split_shares(self):
+        """{document id: [(user id, percent)]} of the plan's credit splits."""
+        self.ensure_one()
+        return {
+            split.document_ref.id: [(share.user_id.id, share.percent) for share in split.share_ids]
+            for split in self.split_ids
+            if split.document_ref
+        }
+
+    def action_activate(self):
+        for plan in self:
+            if not plan._participants():
+                raise UserError(self.env._("Plan %(plan)s has no participants.", plan=plan.name))
+        self.state = "active"
+        return True
+
+    def action_simulate(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("spm_addon.spm_payout_simulate_action")
+        action["context"] = {"default_plan_id": self.id}
+        return action
+
+    def action_close(self):
+        self.state = "closed"
+        return True
+
+    def _commission(self, credited, target):
+        """(attainment %, commission, effective rate %, description) for a credited amount."""
+        self.ensure_one()
+        attainment = credited / target * 100.0 if target else 0.0
+        position = attainment if self.tier_basis == "attainment" else credited
+        if self.rate_type == "flat":
+            amount, detail = credited * self.flat_rate / 100.0, self.env._("flat %(rate)s %%", rate=self.flat_rate)
+        else:
+            compute = tier_engine.progressive if self.rate_type == "progressive" else tier_engine.retroactive
+            amount, rows = compute(credited, position, self._tiers())
+            detail = "; ".join(
+                self.env._(
+                    "%(part)s at %(rate)s %% (tier %(lower)s-%(upper)s)",
+                    part=round(part, 2),
+                    rate=round(rate * 100, 4),
+                    lower=lower,
+                    upper=upper if upper is not None else "",
+                )
+                for lower, upper, rate, part, _amount in rows
+            )
+        gated = tier_engine.apply_gate_and_cap(amount, position, gate=self.gate or None, cap=self.cap_amount or None)
+        if gated != amount:
+            detail += "; " + (
+                self.env._("below the gate of %(gate)s: nothing paid", gate=self.gate)
+                if not gated
+                else self.env._("capped at %(cap)s", cap=self.cap_amount)
+            )
+        return attainment, gated, (gated / credited * 100.0 if credited else 0.0), detail

@@ -1,0 +1,30 @@
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+class SpmIncentiveSpif(models.Model):
+    """A SPIF: a fixed bonus per unit sold or per order line of promoted products within dates."""
+
+    _name = "spm.incentive.spif"
+    _description = "SPIF"
+    _order = "plan_id, date_from"
+
+    plan_id = fields.Many2one("spm.incentive.plan", required=True, ondelete="cascade", index=True)
+    name = fields.Char(required=True, translate=True)
+    product_ids = fields.Many2many("product.product", string="Products")
+    categ_id = fields.Many2one("product.category", string="Product Category", help="Every product of the category.")
+    date_from = fields.Date(string="From", required=True)
+    date_to = fields.Date(string="To", required=True)
+    basis = fields.Selection([("unit", "Per unit sold"), ("line", "Per order line")], required=True, default="unit")
+    currency_id = fields.Many2one(related="plan_id.currency_id")
+    amount = fields.Monetary(currency_field="currency_id", required=True)
+
+    @api.constrains("date_from", "date_to", "amount", "product_ids", "categ_id")
+    def _check_spif(self):
+        for spif in self:
+            if spif.date_to < spif.date_from or spif.amount < 0:
+                raise ValidationError(
+                    self.env._("SPIF %(spif)s: check its dates and its amount (not negative).", spif=spif.name)
+                )
+            if not (spif.product_ids or spif.categ_id):
+                raise ValidationError(self.env._("SPIF %(spif)s: choose its products or category.", spif=spif.name))

@@ -1,0 +1,64 @@
+from odoo import api, fields, models
+
+
+class SpmPayoutLine(models.Model):
+    """A commission line: the source document it pays on, the rule and tier that produced it."""
+
+    _name = "spm.payout.line"
+    _description = "Payout Line"
+    _order = "statement_id, document_date, id"
+    _log_access = False  # computed in bulk, never edited: the run's chatter tells who computed it
+
+    statement_id = fields.Many2one("spm.payout.statement", required=True, ondelete="cascade", index=True)
+    user_id = fields.Many2one(related="statement_id.user_id")
+    company_id = fields.Many2one(related="statement_id.company_id")
+    currency_id = fields.Many2one(related="statement_id.currency_id")
+    res_model = fields.Char(string="Document Model", readonly=True)
+    res_id = fields.Many2oneReference(string="Document ID", model_field="res_model", readonly=True)
+    reference = fields.Char(string="Document", compute="_compute_reference", compute_sudo=True)
+    document_date = fields.Date(readonly=True)
+    credited_amount = fields.Monetary(string="Credited", currency_field="currency_id", readonly=True)
+    rate = fields.Float(string="Effective Rate (%)", digits=(16, 4), readonly=True)
+    amount = fields.Monetary(currency_field="currency_id", readonly=True)
+    rule = fields.Char(string="Rule and Tier", readonly=True)
+    origin_line_id = fields.Many2one(
+        "spm.payout.line", string="Clawback Of", readonly=True, index="btree_not_null", ondelete="restrict"
+    )
+
+    @api.depends("res_model", "res_id")
+    def _compute_reference(self):
+        for model, lines in self.grouped("res_model").items():
+            if not model or model not in self.env:
+                lines.reference = False
+                continue
+            documents = self.env[model].with_context(active_test=False).browse(lines.mapped("res_id")).exists()
+            names = dict(zip(documents.ids, documents.mapped("display_name"), strict=True))
+            for line in lines:
+                line.reference = names.get(line.res_id, f"{model},{line.res_id}")
+
+    @api.depends("reference", "amount")
+    def _compute_display_name(self):
+        for line in self:
+            line.display_name = line.reference or "-"
+
+    def action_dispute(self):
+        """Open a new dispute on this line (the salesperson writes why)."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "spm.payout.dispute",
+            "view_mode": "form",
+            "views": [(False, "form")],
+            "target": "new",
+            "context": {"default_line_id": self.id},
+        }
+
+    def action_open_document(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self.res_model,
+            "res_id": self.res_id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }

@@ -1,0 +1,50 @@
+from odoo import api, fields, models
+
+
+class SpmPayoutStatement(models.Model):
+    """What one salesperson earns in a payout run: credited amount, attainment, commission and the
+    lines that make it up."""
+
+    _name = "spm.payout.statement"
+    _inherit = ["mail.thread"]
+    _description = "Payout Statement"
+    _order = "run_id desc, user_id"
+    _rec_names_search = ["user_id", "run_id"]
+
+    run_id = fields.Many2one("spm.payout.run", required=True, ondelete="cascade", index=True)
+    plan_id = fields.Many2one(related="run_id.plan_id", store=True)
+    company_id = fields.Many2one(related="run_id.company_id", store=True, index=True)
+    currency_id = fields.Many2one(related="run_id.currency_id")
+    state = fields.Selection(related="run_id.state", store=True)
+    date_from = fields.Date(related="run_id.date_from")
+    date_to = fields.Date(related="run_id.date_to")
+    user_id = fields.Many2one("res.users", string="Salesperson", required=True, index=True, readonly=True)
+    team_id = fields.Many2one("crm.team", compute="_compute_team_id", store=True, index=True)
+    credited_amount = fields.Monetary(string="Credited", currency_field="currency_id", readonly=True)
+    target = fields.Monetary(currency_field="currency_id", readonly=True)
+    attainment = fields.Float(string="Attainment (%)", digits=(16, 1), readonly=True, aggregator="avg")
+    commission = fields.Monetary(currency_field="currency_id", readonly=True)
+    rule = fields.Char(string="How", readonly=True)
+    line_ids = fields.One2many("spm.payout.line", "statement_id", string="Lines", readonly=True)
+    amount = fields.Monetary(
+        string="To Pay",
+        currency_field="currency_id",
+        compute="_compute_amount",
+        store=True,
+        help="Commission and clawbacks.",
+    )
+
+    @api.depends("user_id")
+    def _compute_team_id(self):
+        for statement in self:
+            statement.team_id = statement.user_id.sale_team_id
+
+    @api.depends("line_ids.amount")
+    def _compute_amount(self):
+        for statement in self:
+            statement.amount = sum(statement.line_ids.mapped("amount"))
+
+    @api.depends("user_id", "run_id")
+    def _compute_display_name(self):
+        for statement in self:
+            statement.display_name = f"{statement.user_id.name} - {statement.run_id.name}"

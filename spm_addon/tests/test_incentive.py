@@ -1,0 +1,288 @@
+import io
+from datetime import date
+
+import openpyxl
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
+
+from .common import SpmCommon
+
+TIERS = [(0, 100, 5.0), (100, 120, 8.0), (120, 0, 12.0)]
+
+
+@tagged("post_install", "-at_install")
+class TestIncentive(SpmCommon):
+    """Commission plans and payout runs: tiers, gate, cap, traceable lines, clawbacks, locking."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # quota: 600,000 equally over three teams, two reps in team A: rep1's 2026 quota is 100,000
+        cls.quota = cls._plan(target_amount=600_000, allocation_method="equal", time_split="none")
+        cls.quota.action_allocate()
+        cls.quota.action_activate()
+        cls.finance = new_test_user(cls.env, "finance", groups="spm_addon.group_spm_finance", name="Fiona Finance")
+
+    def _commission_plan(self, **vals):
+        return self.env["spm.incentive.plan"].create(
+            {
+                "name": "2026 Commission",
+                "date_from": date(2026, 1, 1),
+                "date_to": date(2026, 12, 31),
+                "measure_id": self.measure_sales.id,
+                "user_ids": [Command.set([self.rep1.id, self.rep2.id])],
+                "rate_type": "progressive",
+                "tier_ids": [Command.create({"lower": lo, "upper": up, "rate": rate}) for lo, up, rate in TIERS],
+                **vals,
+            }
+        )
+
+    def _run(self, plan, date_from=date(2026, 1, 1), date_to=date(2026, 12, 31), name="2026"):
+        run = self.env["spm.payout.run"].create(
+            {"name": name, "plan_id": plan.id, "date_from": date_from, "date_to": date_to}
+        )
+        run.action_compute()
+        return run
+
+    def _statement(self, run, user):
+        return run.statement_ids.filtered(lambda s: s.user_id == user)
+
+    def test_progressive_and_retroactive_worked_example(self):
+        big = self._order(self.rep1, 100_000, date(2026, 3, 1))
+        small = self._order(self.rep1, 30_000, date(2026, 6, 1))
+        plan = self._commission_plan()
+        run = self._run(plan)
+        statement = self._statement(run, self.rep1)
+        # 130,000 against 100,000 = 130 %: 100,000 x 5 % + 20,000 x 8 % + 10,000 x 12 % = 7,800
+        self.assertEqual((statement.credited_amount, statement.target), (130_000, 100_000))
+        self.assertAlmostEqual(statement.attainment, 130.0)
+        self.assertAlmostEqual(statement.commission, 7_800.0)
+        self.assertAlmostEqual(statement.amount, 7_800.0)
+        # each order carries its share: 7,800 x 100/130 = 6,000 and 7,800 x 30/130 = 1,800
+        by_doc = {line.res_id: line for line in statement.line_ids}
+        self.assertEqual(set(by_doc), {big.id, small.id})
+        self.assertAlmostEqual(by_doc[big.id].amount, 6_000.0)
+        self.assertAlmostEqual(by_doc[small.id].amount, 1_800.0)
+        self.assertEqual(by_doc[big.id].res_model, "sale.order")
+        self.assertIn("12", by_doc[big.id].rule)
+        self.assertEqual(by_doc[small.id].action_open_document()["res_id"], small.id)
+        # payroll xlsx: one row per salesperson, a detail sheet; the statement as a report
+        book = openpyxl.load_workbook(io.BytesIO(run._export_xlsx()))
+        payroll = {row[1]: row for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)}
+        self.assertAlmostEqual(payroll["Rep 1"][8], 7_800.0)
+        self.assertEqual(book.worksheets[1].max_row, 1 + 2)  # header + rep1's two orders
+        html = self.env["ir.actions.report"]._render_qweb_html("spm_addon.spm_payout_statement_report", statement.ids)[
+            0
+        ]
+        self.assertIn(big.name, html.decode())
+        self.assertIn("7,800.00", html.decode())
+        # recomputing a draft run is idempotent
+        run.action_compute()
+        self.assertEqual(len(run.statement_ids), 2)
+        self.assertAlmostEqual(self._statement(run, self.rep1).amount, 7_800.0)
+        # retroactive: the 120 %+ tier's 12 % on all 130,000 = 15,600
+        run.unlink()
+        plan.rate_type = "retroactive"
+        self.assertAlmostEqual(self._statement(self._run(plan), self.rep1).amount, 15_600.0)
+
+    def test_gate_cap_and_foreign_currency(self):
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        self.env["res.currency.rate"].create(
+            {"name": "2026-01-01", "rate": 0.5, "currency_id": eur.id, "company_id": self.company.id}
+        )
+        self._order(self.rep1, 130_000, date(2026, 3, 1))
+        # 45,000 EUR at 0.5 EUR per company unit = 90,000: 90 % of rep2's quota
+        self._order(self.rep2, 45_000, date(2026, 3, 1), currency=eur)
+        plan = self._commission_plan(gate=95, cap_amount=7_000)
+        run = self._run(plan)
+        rep1, rep2 = self._statement(run, self.rep1), self._statement(run, self.rep2)
+        self.assertAlmostEqual(rep1.amount, 7_000.0)  # 7,800 capped at 7,000
+        self.assertIn("capped", rep1.rule)
+        self.assertAlmostEqual(rep2.credited_amount, 90_000.0)
+        self.assertAlmostEqual(rep2.amount, 0.0)  # 90 % is below the 95 % gate
+        self.assertIn("gate", rep2.rule)
+
+    def test_clawback_after_cancellation_and_locking(self):
+        order = self._order(self.rep1, 50_000, date(2026, 1, 10))
+        plan = self._commission_plan(rate_type="flat", flat_rate=10.0, tier_ids=[])
+        q1 = self._run(plan, date(2026, 1, 1), date(2026, 3, 31), "Q1")
+        self.assertAlmostEqual(self._statement(q1, self.rep1).amount, 5_000.0)  # 50,000 x 10 %
+        with self.assertRaises(UserError):  # a salesperson does not approve
+            q1.with_user(self.rep1).action_approve()
+        q1.with_user(self.manager_a).action_approve()
+        with self.assertRaises(UserError):  # the manager does not lock
+            q1.with_user(self.manager_a).action_lock()
+        q1.with_user(self.finance).action_lock()
+        self.assertEqual(q1.state, "locked")
+        with self.assertRefused(UserError, "never changes"):
+            q1.write({"date_to": date(2026, 3, 30)})
+        with self.assertRaises(UserError):
+            q1.action_compute()
+        with self.assertRaises(UserError):
+            q1.unlink()
+        # the order paid in Q1 is cancelled in Q2: the Q2 run claws the 5,000 back
+        order._action_cancel()
+        q2 = self._run(plan, date(2026, 4, 1), date(2026, 6, 30), "Q2")
+        clawback = self._statement(q2, self.rep1).line_ids
+        self.assertEqual(len(clawback), 1)
+        self.assertAlmostEqual(clawback.amount, -5_000.0)
+        self.assertEqual(clawback.origin_line_id, self._statement(q1, self.rep1).line_ids)
+        # recomputed, the draft Q2 still claws back once; locked, the next run does not again
+        q2.action_compute()
+        self.assertAlmostEqual(self._statement(q2, self.rep1).amount, -5_000.0)
+        q2.action_approve()
+        q2.with_user(self.finance).action_lock()
+        q3 = self._run(plan, date(2026, 7, 1), date(2026, 9, 30), "Q3")
+        self.assertFalse(self._statement(q3, self.rep1).line_ids)
+
+    def test_bad_input(self):
+        Plan = self.env["spm.incentive.plan"]
+        with self.assertRefused(ValidationError, "overlap"):
+            self._commission_plan(
+                name="Overlap",
+                tier_ids=[
+                    Command.create({"lower": 0, "upper": 100, "rate": 5}),
+                    Command.create({"lower": 90, "rate": 8}),
+                ],
+            )
+        with self.assertRefused(ValidationError, "gap"):
+            self._commission_plan(
+                name="Gap",
+                tier_ids=[
+                    Command.create({"lower": 0, "upper": 100, "rate": 5}),
+                    Command.create({"lower": 110, "rate": 8}),
+                ],
+            )
+        with self.assertRefused(ValidationError, "negative"):
+            self._commission_plan(name="Negative", rate_type="flat", flat_rate=-1, tier_ids=[])
+        self.assertFalse(Plan.search([("name", "in", ("Overlap", "Gap", "Negative"))]))
+        empty = self._commission_plan(name="Empty", user_ids=[])
+        with self.assertRefused(UserError, "no participants"):
+            empty.action_activate()
+        plan = self._commission_plan()
+        self._run(plan, date(2026, 1, 1), date(2026, 3, 31), "Q1")
+        with self.assertRefused(ValidationError, "overlap"):
+            self._run(plan, date(2026, 3, 1), date(2026, 5, 31), "Overlapping")
+
+    def test_security_rep_cannot_read_colleague_payout(self):
+        self._order(self.rep1, 130_000, date(2026, 3, 1))
+        self._order(self.rep3, 50_000, date(2026, 3, 1))
+        plan = self._commission_plan(user_ids=[Command.set([self.rep1.id, self.rep2.id, self.rep3.id])])
+        run = self._run(plan)
+        Statement = self.env["spm.payout.statement"]
+        mine = self._statement(run, self.rep1)
+        self.assertEqual(Statement.with_user(self.rep1).search([]), mine)
+        with self.assertRaises(AccessError):
+            self._statement(run, self.rep2).with_user(self.rep1).read(["amount"])
+        with self.assertRaises(AccessError):
+            self.env["spm.payout.line"].with_user(self.rep1).browse(self._statement(run, self.rep3).line_ids.ids).read(
+                ["amount"]
+            )
+        with self.assertRaises(AccessError):  # salespeople never edit amounts
+            mine.with_user(self.rep1).write({"commission": 1_000_000})
+        # managers: their team (rep1 and rep2 in team A), finance: everyone
+        self.assertEqual(Statement.with_user(self.manager_a).search([]).user_id, self.rep1 | self.rep2)
+        self.assertEqual(len(Statement.with_user(self.finance).search([])), 3)
+
+    def test_split_spif_and_grade_bonus(self):
+        shared = self._order(self.rep1, 100_000, date(2026, 3, 1))
+        # 3 widgets in February: a SPIF of 50 per widget sold in February pays 150
+        self._order(self.rep2, 300, date(2026, 2, 10)).order_line.product_uom_qty = 3
+        plan = self._commission_plan(rate_type="flat", flat_rate=10.0, tier_ids=[])
+        with self.assertRefused(ValidationError, "must total 100"):
+            self.env["spm.credit.split"].create(
+                {
+                    "plan_id": plan.id,
+                    "document_ref": f"sale.order,{shared.id}",
+                    "share_ids": [Command.create({"user_id": self.rep1.id, "percent": 60})],
+                }
+            )
+        self.env["spm.credit.split"].create(
+            {
+                "plan_id": plan.id,
+                "document_ref": f"sale.order,{shared.id}",
+                "share_ids": [
+                    Command.create({"user_id": self.rep1.id, "percent": 60}),
+                    Command.create({"user_id": self.rep2.id, "percent": 40}),
+                ],
+            }
+        )
+        plan.spif_ids = [
+            Command.create(
+                {
+                    "name": "Widget push",
+                    "product_ids": [Command.set(self.product.ids)],
+                    "date_from": date(2026, 2, 1),
+                    "date_to": date(2026, 2, 28),
+                    "basis": "unit",
+                    "amount": 50,
+                }
+            )
+        ]
+        # rep1 is graded S in a campaign closed in the year: bonus 5,000
+        plan.grade_bonus_ids = [Command.create({"grade": "S", "amount": 5_000})]
+        employee = self.env["hr.employee"].create({"name": "Rep 1", "user_id": self.rep1.id})
+        template = self.env.ref("spm_addon.spm_appraisal_template_sales")
+        campaign = self.env["spm.appraisal.campaign"].create(
+            {"name": "H1", "template_id": template.id, "date_from": date(2026, 1, 1), "date_to": date(2026, 6, 30)}
+        )
+        grade_s = template.grade_ids.filtered(lambda g: g.name == "S")
+        self.env["spm.appraisal"].create(
+            {"campaign_id": campaign.id, "employee_id": employee.id, "user_id": self.rep1.id}
+        ).with_context(spm_appraisal_compute=True).write({"state": "done", "calibrated_grade_id": grade_s.id})
+        run = self._run(plan)
+        rep1, rep2 = self._statement(run, self.rep1), self._statement(run, self.rep2)
+        # rep1: 60 % of 100,000 x 10 % = 6,000 + bonus 5,000; rep2: 40 % = 4,000 + 300 x 10 % + SPIF 150
+        self.assertAlmostEqual(rep1.credited_amount, 60_000.0)
+        self.assertAlmostEqual(rep1.amount, 11_000.0)
+        self.assertAlmostEqual(rep2.credited_amount, 40_300.0)
+        self.assertAlmostEqual(rep2.amount, 4_000.0 + 30.0 + 150.0)
+        spif = rep2.line_ids.filtered(lambda line: line.res_model == "sale.order.line")
+        self.assertEqual((spif.credited_amount, spif.amount), (3.0, 150.0))
+        self.assertIn("Split credit", rep1.line_ids.filtered(lambda line: line.res_id == shared.id).rule)
+        self.assertTrue(rep1.line_ids.filtered(lambda line: line.res_model == "spm.appraisal"))
+
+    def test_dispute_becomes_adjustment_and_what_if(self):
+        self._order(self.rep1, 50_000, date(2026, 1, 10))
+        plan = self._commission_plan(rate_type="flat", flat_rate=10.0, tier_ids=[])
+        q1 = self._run(plan, date(2026, 1, 1), date(2026, 3, 31), "Q1")
+        line = self._statement(q1, self.rep1).line_ids
+        q1.action_approve()
+        q1.with_user(self.finance).action_lock()
+        Dispute = self.env["spm.payout.dispute"]
+        with self.assertRaises(UserError):  # nobody disputes a colleague's line
+            Dispute.with_user(self.rep2).create({"line_id": line.id, "comment": "Mine!"})
+        dispute = Dispute.with_user(self.rep1).create({"line_id": line.id, "comment": "The rate should be 12 %."})
+        with self.assertRaises(UserError):  # the salesperson does not resolve it
+            dispute.with_user(self.rep1).write({"state": "accepted", "adjustment_amount": 99_999})
+        dispute.with_user(self.manager_a).adjustment_amount = 1_000  # 50,000 x 2 %
+        dispute.with_user(self.manager_a).action_accept()
+        self.assertEqual(dispute.state, "accepted")
+        # the next run pays the adjustment, once
+        q2 = self._run(plan, date(2026, 4, 1), date(2026, 6, 30), "Q2")
+        adjustment = self._statement(q2, self.rep1).line_ids
+        self.assertEqual(
+            (adjustment.res_model, adjustment.res_id, adjustment.amount), ("spm.payout.dispute", dispute.id, 1_000)
+        )
+        q2.action_approve()
+        q2.with_user(self.finance).action_lock()
+        q3 = self._run(plan, date(2026, 7, 1), date(2026, 9, 30), "Q3")
+        self.assertFalse(self._statement(q3, self.rep1).line_ids)
+        # what-if: 130,000 against the 100,000 quota on the tiered plan, rates 10 % higher; nothing saved
+        tiered = self._commission_plan(name="Tiered", date_from=date(2027, 1, 1), date_to=date(2027, 12, 31))
+        tiered.date_from, tiered.date_to = date(2026, 1, 1), date(2026, 12, 31)
+        runs_before = self.env["spm.payout.run"].search_count([])
+        what_if = self.env["spm.payout.simulate"].create(
+            {"plan_id": tiered.id, "user_id": self.rep1.id, "credited_amount": 130_000}
+        )
+        self.assertEqual(what_if.target, 100_000)
+        self.assertAlmostEqual(what_if.projected_amount, 7_800.0)
+        what_if.rate_multiplier = 1.1
+        self.assertAlmostEqual(what_if.projected_amount, 8_580.0)  # 7,800 x 1.1
+        what_if.rate_type = "retroactive"
+        self.assertAlmostEqual(what_if.projected_amount, 17_160.0)  # 130,000 x 13.2 %
+        self.assertEqual(tiered.rate_type, "progressive")
+        self.assertEqual(self.env["spm.payout.run"].search_count([]), runs_before)
