@@ -54,6 +54,7 @@ def setup(env, today=None, log=print):
             f"{company.name}: quota plans {', '.join(plans.mapped('name'))} ({sum(plans.mapped('line_count'))} targets)"
         )
     appraisal_setup(env, today, log)
+    incentive_setup(env, today, log)
     return created
 
 
@@ -108,3 +109,81 @@ def appraisal_setup(env, today, log=print, max_reps=2000):
         )
         running.with_company(company).action_start()
         log(f"{company.name}: appraisal campaigns {closed.name} (closed) and {running.name} ({len(appraisals)} each)")
+
+
+def incentive_setup(env, today, log=print, max_reps=2000):
+    """A commission plan of the year per company (progressive tiers on quota attainment, a cap, a SPIF
+    on the best-selling product), its payout run of the quarter before last locked and of the last
+    quarter computed. Skipped above ``max_reps`` salespeople."""
+    Plan = env["spm.incentive.plan"].with_context(tracking_disable=True)
+    Run = env["spm.payout.run"].with_context(tracking_disable=True)
+    last_from, last_to = _quarter(today)
+    before_from, before_to = _quarter(last_from)
+    for company in env["res.company"].search([]):
+        teams = env["crm.team"].search([("company_id", "=", company.id), ("member_ids", "!=", False)])
+        teams -= env.ref("sales_team.team_sales_department", raise_if_not_found=False) or teams.browse()
+        members = env["crm.team.member"].search_count([("crm_team_id", "in", teams.ids)])
+        if not members or members > max_reps or Plan.search_count([("company_id", "=", company.id)]):
+            continue
+        year_from, year_to = date(before_from.year, 1, 1), date(before_from.year, 12, 31)
+        product = (
+            env["sale.order.line"]
+            .search(
+                [("order_id.company_id", "=", company.id), ("product_id", "!=", False)],
+                limit=1,
+                order="price_subtotal desc",
+            )
+            .product_id
+        )
+        plan = Plan.create(
+            {
+                "name": f"{year_from.year} Sales Commission",
+                "company_id": company.id,
+                "date_from": year_from,
+                "date_to": year_to,
+                "measure_id": env.ref("spm_addon.spm_measure_sales_revenue").id,
+                "team_ids": [(6, 0, teams.ids)],
+                "rate_type": "progressive",
+                "tier_basis": "attainment",
+                "gate": 50,
+                "cap_amount": company.currency_id.round(200_000 if company.currency_id.name == "CNY" else 30_000),
+                "tier_ids": [
+                    (0, 0, {"lower": 0, "upper": 100, "rate": 3}),
+                    (0, 0, {"lower": 100, "upper": 120, "rate": 5}),
+                    (0, 0, {"lower": 120, "upper": 0, "rate": 8}),
+                ],
+                "spif_ids": [
+                    (
+                        0,
+                        0,
+                        {
+                            "name": f"{product.name} push",
+                            "product_ids": [(6, 0, product.ids)],
+                            "date_from": last_from,
+                            "date_to": last_to,
+                            "basis": "unit",
+                            "amount": 50,
+                        },
+                    )
+                ]
+                if product
+                else [],
+                "grade_bonus_ids": [(0, 0, {"grade": "S", "amount": 5_000}), (0, 0, {"grade": "A", "amount": 2_000})],
+            }
+        )
+        plan.action_activate()
+        if before_from.year == year_from.year:
+            locked = Run.create(
+                {"name": f"{before_from.year} Q{(before_from.month + 2) // 3}", "plan_id": plan.id,
+                 "date_from": before_from, "date_to": before_to}
+            )  # fmt: skip
+            locked.action_compute()
+            locked.action_approve()
+            locked.action_lock()
+        if last_from.year == year_from.year:
+            draft = Run.create(
+                {"name": f"{last_from.year} Q{(last_from.month + 2) // 3}", "plan_id": plan.id,
+                 "date_from": last_from, "date_to": last_to}
+            )  # fmt: skip
+            draft.action_compute()
+        log(f"{company.name}: commission plan {plan.name} with {len(plan.run_ids)} payout runs")
