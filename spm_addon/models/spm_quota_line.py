@@ -39,6 +39,9 @@ class SpmQuotaLine(models.Model):
     state = fields.Selection(related="plan_id.state")
     parent_id = fields.Many2one("spm.quota.line", string="Parent Target", ondelete="cascade", index=True)
     child_ids = fields.One2many("spm.quota.line", "parent_id", string="Split")
+    org_child_ids = fields.One2many(
+        "spm.quota.line", compute="_compute_org_child_ids", string="Cascade", help="The split without the periods."
+    )
     level = fields.Selection(LEVELS, required=True, default="period")
     depth = fields.Integer(readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", index=True)
@@ -87,6 +90,11 @@ class SpmQuotaLine(models.Model):
     def init(self):
         # figures and targets are rewritten in bulk: room on each page lets PostgreSQL update in place (HOT)
         self.env.cr.execute("ALTER TABLE spm_quota_line SET (fillfactor = 70)")
+
+    @api.depends("child_ids.level")
+    def _compute_org_child_ids(self):
+        for line in self:
+            line.org_child_ids = line.child_ids.filtered(lambda child: child.level != "period")
 
     @api.depends("level", "team_id", "user_id", "categ_id", "period_type", "date_from")
     def _compute_display_name(self):
