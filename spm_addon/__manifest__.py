@@ -31,6 +31,7 @@
         "views/spm_payout_run_views.xml",
         "views/spm_payout_dispute_views.xml",
         "views/spm_payout_simulate_views.xml",
+        "views/crm_lead_views.xml",
         "views/spm_menus.xml",
         "report/spm_payout_statement_report.xml",
     ],

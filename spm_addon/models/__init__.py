@@ -27,3 +27,4 @@ from . import spm_credit_split_share
 from . import spm_incentive_spif
 from . import spm_incentive_grade_bonus
 from . import spm_payout_dispute
+from . import crm_lead

@@ -122,5 +122,5 @@ class SpmAppraisalLine(models.Model):
         measure = self.kpi_id._source_measure()
         appraisal = self.appraisal_id
         return measure._source_action(
-            appraisal.date_from, appraisal.date_to, domain=[(measure.sudo().user_field_id.name, "=", self.user_id.id)]
+            appraisal.date_from, appraisal.date_to, domain=measure._owner_domain(self.user_id.ids)
         )

@@ -48,7 +48,10 @@ class SpmMeasure(models.Model):
         string="Salesperson Field",
         required=True,
         ondelete="cascade",
-        domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), ('relation', '=', 'res.users')]",
+        domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), "
+        "('relation', 'in', ('res.users', 'hr.employee'))]",
+        help="Who the figure belongs to: a user (salesperson) field, or an employee field whose employee's "
+        "user is credited.",
     )
     team_field_id = fields.Many2one(
         "ir.model.fields",
@@ -182,6 +185,21 @@ class SpmMeasure(models.Model):
             return [(fname, ">=", start), (fname, "<", stop)]
         return [(fname, ">=", date_from), (fname, "<=", date_to)]
 
+    def _owner_sql(self, model, query):
+        """SQL of the user a record belongs to: the salesperson field, or the user of the employee field."""
+        owner = model._field_to_sql(model._table, self.user_field_id.name, query)
+        if self.user_field_id.relation == "hr.employee":
+            return SQL("(SELECT owner.user_id FROM hr_employee owner WHERE owner.id = %s)", owner)
+        return owner
+
+    def _owner_domain(self, user_ids):
+        """Domain of the records that belong to ``user_ids``."""
+        self.ensure_one()
+        fname = self.sudo().user_field_id.name
+        if self.sudo().user_field_id.relation == "hr.employee":
+            return [(f"{fname}.user_id", "in", list(user_ids))]
+        return [(fname, "in", list(user_ids))]
+
     def _value_sql(self, model, query):
         alias = model._table
         if self.aggregation == "count":
@@ -216,7 +234,7 @@ class SpmMeasure(models.Model):
         query = model._search(full_domain)
         alias = model._table
         columns = {
-            "user": lambda: model._field_to_sql(alias, self.user_field_id.name, query),
+            "user": lambda: self._owner_sql(model, query),
             "team": lambda: model._field_to_sql(alias, self.team_field_id.name, query),
             "categ": lambda: model._field_to_sql(alias, self.categ_field_id.name, query),
             "month": lambda: SQL(
@@ -258,7 +276,7 @@ class SpmMeasure(models.Model):
         sql = SQL(
             "SELECT %s, %s, %s, %s FROM %s WHERE %s",
             SQL.identifier(alias, "id"),
-            model._field_to_sql(alias, self.user_field_id.name, query),
+            self._owner_sql(model, query),
             model._field_to_sql(alias, self.date_field_id.name, query),
             value,
             query.from_clause,

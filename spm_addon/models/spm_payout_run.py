@@ -190,11 +190,10 @@ class SpmPayoutRun(models.Model):
         self.statement_ids.unlink()
         company_ids = plan.company_id.ids
         shares = plan._split_shares()
-        user_field = plan.measure_id.sudo().user_field_id.name
         documents = plan.measure_id._read_documents(
             self.date_from,
             self.date_to,
-            domain=["|", (user_field, "in", users.ids), ("id", "in", list(shares))],
+            domain=["|", *plan.measure_id._owner_domain(users.ids), ("id", "in", list(shares))],
             company_ids=company_ids,
         )
         by_user = defaultdict(list)

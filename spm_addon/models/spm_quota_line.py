@@ -291,7 +291,7 @@ class SpmQuotaLine(models.Model):
         domain = []
         measure = self.plan_id.measure_id.sudo()
         if self.user_id:
-            domain.append((measure.user_field_id.name, "=", self.user_id.id))
+            domain += measure._owner_domain(self.user_id.ids)
         elif self.team_id and measure.team_field_id:
             domain.append((measure.team_field_id.name, "=", self.team_id.id))
         if self.categ_id and measure.categ_field_id:

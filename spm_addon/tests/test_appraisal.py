@@ -284,3 +284,34 @@ class TestAppraisal(SpmCommon):
         self.assertFalse(line2.has_value)
         self.assertEqual(line2.score, 0)
         self.assertIn("denominator is zero", line2.explanation)
+
+    def test_employee_owner_field_and_survey_invitation(self):
+        # a measure owned by an employee field: badges received, credited to the employee's user
+        field = self.env["ir.model.fields"]._get
+        measure = self.env["spm.measure"].create(
+            {
+                "name": "Badges received",
+                "model_id": self.env["ir.model"]._get_id("gamification.badge.user"),
+                "date_field_id": field("gamification.badge.user", "create_date").id,
+                "user_field_id": field("gamification.badge.user", "employee_id").id,
+                "aggregation": "count",
+            }
+        )
+        badge = self.env.ref("spm_addon.spm_badge_champion")
+        for employee in (self.emp[self.rep1], self.emp[self.rep1], self.emp[self.rep2]):
+            self.env["gamification.badge.user"].create(
+                {"badge_id": badge.id, "user_id": employee.user_id.id, "employee_id": employee.id}
+            )
+        today = date.today()
+        values = measure._read_values(today, today)
+        self.assertEqual((values[(self.rep1.id,)], values[(self.rep2.id,)]), (2, 1))
+        action = measure._source_action(today, today, domain=measure._owner_domain(self.rep1.ids))
+        self.assertEqual(self.env["gamification.badge.user"].search_count(action["domain"]), 2)
+        # a won deal invites its customer to the satisfaction survey
+        lead = self.env["crm.lead"].create(
+            {"name": "Big deal", "type": "opportunity", "user_id": self.rep1.id, "partner_id": self.customer.id}
+        )
+        action = lead.action_spm_satisfaction_survey()
+        self.assertEqual(action["res_model"], "survey.invite")
+        self.assertEqual(action["context"]["default_partner_ids"], self.customer.ids)
+        self.assertEqual(action["context"]["default_survey_id"], self.env.ref("spm_addon.spm_survey_satisfaction").id)
