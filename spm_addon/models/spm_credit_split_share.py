@@ -12,6 +12,11 @@ class SpmCreditSplitShare(models.Model):
     user_id = fields.Many2one("res.users", string="Salesperson", required=True)
     percent = fields.Float(string="Share (%)", required=True, digits=(5, 2))
 
+    @api.depends("user_id", "percent")
+    def _compute_display_name(self):
+        for share in self:
+            share.display_name = f"{share.user_id.name} {share.percent:g} %"
+
     @api.constrains("percent")
     def _check_percent(self):
         for share in self:

@@ -52,8 +52,31 @@ class SpmIncentivePlan(models.Model):
         tracking=True,
         help="Most paid per salesperson and run (0 = no cap).",
     )
+    override_rate = fields.Float(
+        string="Team Leader Override (%)",
+        digits=(16, 4),
+        tracking=True,
+        help="Each sales team's leader earns this share of the credit of the team's salespeople in the plan.",
+    )
+    draw_amount = fields.Monetary(
+        string="Draw",
+        currency_field="currency_id",
+        tracking=True,
+        help="Minimum paid per salesperson and run: a lower commission is topped up to it.",
+    )
+    draw_recoverable = fields.Boolean(
+        string="Recoverable Draw", tracking=True, help="Top-ups are taken back from later commissions above the draw."
+    )
     run_ids = fields.One2many("spm.payout.run", "plan_id", string="Payout Runs")
     split_ids = fields.One2many("spm.credit.split", "plan_id", string="Credit Splits")
+    category_rate_ids = fields.One2many(
+        "spm.incentive.category.rate",
+        "plan_id",
+        string="Category Rates",
+        copy=True,
+        help="Documents of these product categories (and their subcategories) are paid at their own rate instead "
+        "of the plan's; they still count toward attainment. Needs a measure with a product category field.",
+    )
     spif_ids = fields.One2many("spm.incentive.spif", "plan_id", string="SPIFs", copy=True)
     grade_bonus_ids = fields.One2many("spm.incentive.grade.bonus", "plan_id", string="Grade Bonuses", copy=True)
 
@@ -63,12 +86,19 @@ class SpmIncentivePlan(models.Model):
             if plan.date_to < plan.date_from:
                 raise ValidationError(self.env._("Plan %(plan)s ends before it starts.", plan=plan.name))
 
-    @api.constrains("rate_type", "tier_ids", "flat_rate", "gate", "cap_amount")
+    @api.constrains("rate_type", "tier_ids", "flat_rate", "gate", "cap_amount", "category_rate_ids", "measure_id")
     def _check_rates(self):
         for plan in self:
-            if min(plan.flat_rate, plan.gate, plan.cap_amount) < 0:
+            if min(plan.flat_rate, plan.gate, plan.cap_amount, plan.override_rate, plan.draw_amount) < 0:
                 raise ValidationError(
                     self.env._("Plan %(plan)s: rates, gate and cap cannot be negative.", plan=plan.name)
+                )
+            if plan.category_rate_ids and not plan.measure_id.categ_field_id:
+                raise ValidationError(
+                    self.env._(
+                        "Plan %(plan)s: category rates need a credited measure with a product category field.",
+                        plan=plan.name,
+                    )
                 )
             if plan.rate_type != "flat":
                 try:
@@ -85,6 +115,28 @@ class SpmIncentivePlan(models.Model):
     def _participants(self):
         self.ensure_one()
         return (self.user_ids | self.team_ids.member_ids).filtered("active")
+
+    def _override_leaders(self, users):
+        """{member user id: leader user id} for the team leader override (none without a rate)."""
+        self.ensure_one()
+        if not self.override_rate:
+            return {}
+        teams = self.team_ids or users.sale_team_id
+        return {
+            member.id: team.user_id.id
+            for team in teams
+            for member in team.member_ids & users
+            if team.user_id and team.user_id != member
+        }
+
+    def _category_rates(self):
+        """{product category id: rate %} for every category under a category rate (the closest wins)."""
+        self.ensure_one()
+        rates = {}
+        for line in self.category_rate_ids.sorted(lambda r: len(r.categ_id.parent_path or "")):
+            for categ in self.env["product.category"].search([("id", "child_of", line.categ_id.id)]):
+                rates[categ.id] = line.rate
+        return rates
 
     def _split_shares(self):
         """{document id: [(user id, percent)]} of the plan's credit splits."""
@@ -112,16 +164,30 @@ class SpmIncentivePlan(models.Model):
         self.state = "closed"
         return True
 
-    def _commission(self, credited, target):
-        """(attainment %, commission, effective rate %, description) for a credited amount."""
+    def _tier_amount(self, credited, target, base):
+        """The plan's rates on ``base`` at the position ``credited`` reaches, before gate and cap."""
         self.ensure_one()
+        if self.rate_type == "flat":
+            return base * self.flat_rate / 100.0
+        position = (credited / target * 100.0 if target else 0.0) if self.tier_basis == "attainment" else credited
+        compute = tier_engine.progressive if self.rate_type == "progressive" else tier_engine.retroactive
+        return compute(base, position, self._tiers())[0]
+
+    def _commission(self, credited, target, base=None, extra=0.0):
+        """(attainment %, commission, effective rate %, description) for a credited amount.
+
+        Attainment (and the tier position) come from all of ``credited``; the plan's rates apply to
+        ``base`` (the credit outside categories with their own rate, all of it by default) and
+        ``extra`` (what those categories earned) is added before the gate and the cap."""
+        self.ensure_one()
+        base = credited if base is None else base
         attainment = credited / target * 100.0 if target else 0.0
         position = attainment if self.tier_basis == "attainment" else credited
         if self.rate_type == "flat":
-            amount, detail = credited * self.flat_rate / 100.0, self.env._("flat %(rate)s %%", rate=self.flat_rate)
+            amount, detail = base * self.flat_rate / 100.0, self.env._("flat %(rate)s %%", rate=self.flat_rate)
         else:
             compute = tier_engine.progressive if self.rate_type == "progressive" else tier_engine.retroactive
-            amount, rows = compute(credited, position, self._tiers())
+            amount, rows = compute(base, position, self._tiers())
             detail = "; ".join(
                 self.env._(
                     "%(part)s at %(rate)s %% (tier %(lower)s-%(upper)s)",
@@ -132,6 +198,9 @@ class SpmIncentivePlan(models.Model):
                 )
                 for lower, upper, rate, part, _amount in rows
             )
+        if extra:
+            amount += extra
+            detail += "; " + self.env._("%(extra)s from category rates", extra=round(extra, 2))
         gated = tier_engine.apply_gate_and_cap(amount, position, gate=self.gate or None, cap=self.cap_amount or None)
         if gated != amount:
             detail += "; " + (

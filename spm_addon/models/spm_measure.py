@@ -252,9 +252,10 @@ class SpmMeasure(models.Model):
         width = len(keys)
         return {tuple(row[:width]): float(row[width] or 0.0) for row in rows}
 
-    def _read_documents(self, date_from, date_to, domain=None, company_ids=None):
+    def _read_documents(self, date_from, date_to, domain=None, company_ids=None, with_categ=False):
         """The records behind the figures, one row each: ``[(id, user id, date, value)]``, the value
-        in the company's currency (1 per record for a count). One SQL query."""
+        in the company's currency (1 per record for a count), plus the product category when
+        ``with_categ`` (and the measure has a category field). One SQL query."""
         self.ensure_one()
         self = self.sudo()  # noqa: PLW0642 - the definition (ir.model.fields) is read as superuser
         model = self.env[self.model_name].sudo().with_context(active_test=False)
@@ -273,16 +274,25 @@ class SpmMeasure(models.Model):
                 value = SQL("(%s / COALESCE(NULLIF(%s, 0), 1))", value, rate)
         else:
             value = SQL("1")
+        categ = (
+            model._field_to_sql(alias, self.categ_field_id.name, query)
+            if with_categ and self.categ_field_id
+            else SQL("NULL")
+        )
         sql = SQL(
-            "SELECT %s, %s, %s, %s FROM %s WHERE %s",
+            "SELECT %s, %s, %s, %s, %s FROM %s WHERE %s",
             SQL.identifier(alias, "id"),
             self._owner_sql(model, query),
             model._field_to_sql(alias, self.date_field_id.name, query),
             value,
+            categ,
             query.from_clause,
             query.where_clause or SQL("TRUE"),
         )
-        return [(row[0], row[1], row[2], float(row[3] or 0.0)) for row in self.env.execute_query(sql)]
+        rows = self.env.execute_query(sql)
+        if with_categ:
+            return [(row[0], row[1], row[2], float(row[3] or 0.0), row[4]) for row in rows]
+        return [(row[0], row[1], row[2], float(row[3] or 0.0)) for row in rows]
 
     def _source_action(self, date_from, date_to, domain=None):
         """Window action listing the records behind a figure (the user's record rules apply)."""

@@ -21,6 +21,20 @@ class SpmPayoutLine(models.Model):
     rate = fields.Float(string="Effective Rate (%)", digits=(16, 4), readonly=True)
     amount = fields.Monetary(currency_field="currency_id", readonly=True)
     rule = fields.Char(string="Rule and Tier", readonly=True)
+    kind = fields.Selection(
+        [
+            ("commission", "Commission"),
+            ("spif", "SPIF"),
+            ("bonus", "Grade Bonus"),
+            ("override", "Team Leader Override"),
+            ("draw", "Draw"),
+            ("recovery", "Draw Recovery"),
+            ("clawback", "Clawback"),
+            ("dispute", "Dispute Adjustment"),
+        ],
+        readonly=True,
+        index=True,
+    )
     origin_line_id = fields.Many2one(
         "spm.payout.line", string="Clawback Of", readonly=True, index="btree_not_null", ondelete="restrict"
     )

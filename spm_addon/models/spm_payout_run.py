@@ -190,14 +190,19 @@ class SpmPayoutRun(models.Model):
         self.statement_ids.unlink()
         company_ids = plan.company_id.ids
         shares = plan._split_shares()
+        categ_rates = plan._category_rates() if plan.category_rate_ids else {}
         documents = plan.measure_id._read_documents(
             self.date_from,
             self.date_to,
             domain=["|", *plan.measure_id._owner_domain(users.ids), ("id", "in", list(shares))],
             company_ids=company_ids,
+            with_categ=bool(categ_rates),
         )
         by_user = defaultdict(list)
-        for doc_id, user_id, day, value in documents:
+        own_rate = {}  # document id: its category's rate
+        for doc_id, user_id, day, value, *categ in documents:
+            if categ and categ[0] in categ_rates:
+                own_rate[doc_id] = categ_rates[categ[0]]
             for share_user, percent in shares.get(doc_id, [(user_id, 100.0)]):
                 by_user[share_user].append((doc_id, day, value * percent / 100.0))
         extras = self._spif_lines(users)
@@ -210,19 +215,58 @@ class SpmPayoutRun(models.Model):
         for user_id, rows in self._dispute_adjustments(users).items():
             clawbacks[user_id] += rows
         model = plan.measure_id.sudo().model_name
+        leader_of = plan._override_leaders(users)
+        drawn = self._draw_balances(users) if plan.draw_recoverable else {}
         statements, line_rows = [], []
-        for user in users:
+        for user in users | self.env["res.users"].browse(set(leader_of.values())):
             docs = by_user.get(user.id, [])
             credited = sum(value for _doc, _day, value in docs)
             target = targets.get(user.id, 0.0)
-            attainment, amount, rate, detail = plan._commission(credited, target)
-            parts = allocation.proportional(amount, [value for _doc, _day, value in docs])
+            base = sum(value for doc, _day, value in docs if doc not in own_rate)
+            extra = sum(value * own_rate[doc] / 100.0 for doc, _day, value in docs if doc in own_rate)
+            attainment, amount, rate, detail = plan._commission(credited, target, base, extra)
+            # each document's share: the plan's commission on the base pro rata, category rates on
+            # their own documents, all scaled to the commission after the gate and the cap
+            tier_amount = plan._tier_amount(credited, target, base)
+            raw = [
+                value * own_rate[doc] / 100.0 if doc in own_rate else (tier_amount * value / base if base else 0.0)
+                for doc, _day, value in docs
+            ]
+            parts = allocation.proportional(amount, raw)
             split_detail = self.env._("Split credit; %(rule)s", rule=detail) if shares else detail
             rows = [
-                (model, doc_id, day, value, rate, part, split_detail if doc_id in shares else detail, None)
+                (
+                    model,
+                    doc_id,
+                    day,
+                    value,
+                    part / value * 100.0 if own_rate and value else rate,
+                    part,
+                    (
+                        self.env._("Category rate %(rate)s %%", rate=own_rate[doc_id])
+                        if doc_id in own_rate
+                        else split_detail
+                        if doc_id in shares
+                        else detail
+                    ),
+                    None,
+                    "commission",
+                )
                 for (doc_id, day, value), part in zip(docs, parts, strict=True)
             ]
             rows += extras.get(user.id, []) + clawbacks.get(user.id, [])
+            for member_id, leader_id in leader_of.items():
+                member_credit = sum(value for _doc, _day, value in by_user.get(member_id, []))
+                if leader_id == user.id and member_credit:
+                    rows.append(
+                        ("res.users", member_id, self.date_to, member_credit, plan.override_rate,
+                         plan.currency_id.round(member_credit * plan.override_rate / 100.0),
+                         self.env._("Team leader override: %(rate)s %% of the team member's credit",
+                                    rate=plan.override_rate),
+                         None, "override")
+                    )  # fmt: skip
+            if user in users and plan.draw_amount:
+                rows += self._draw_rows(user, amount, drawn.get(user.id, 0.0))
             if not rows and not target:
                 continue
             statements.append(
@@ -253,7 +297,7 @@ class SpmPayoutRun(models.Model):
         count = sum(len(rows) for rows in line_rows)
         ids = iter(bulk.reserve_ids(cr, "spm_payout_line", count))
         columns = ["id", "statement_id", "res_model", "res_id", "document_date", "credited_amount", "rate", "amount",
-                   "rule", "origin_line_id"]  # fmt: skip
+                   "rule", "origin_line_id", "kind"]  # fmt: skip
         bulk.copy_rows(
             cr,
             "spm_payout_line",
@@ -274,6 +318,45 @@ class SpmPayoutRun(models.Model):
         )
         self.env["spm.payout.line"].invalidate_model()
         self.env["spm.payout.statement"].invalidate_model()
+
+    def _draw_rows(self, user, commission, outstanding):
+        """A draw tops the commission up to the plan's draw; a recoverable draw is taken back from
+        later commissions above it."""
+        plan = self.plan_id
+        if commission < plan.draw_amount:
+            return [
+                ("res.users", user.id, self.date_to, commission, 0.0, plan.draw_amount - commission,
+                 self.env._("Draw: commission topped up to %(draw)s", draw=plan.draw_amount), None, "draw")
+            ]  # fmt: skip
+        recovered = min(outstanding, commission - plan.draw_amount)
+        if recovered > 0:
+            return [
+                ("res.users", user.id, self.date_to, commission, 0.0, -recovered,
+                 self.env._("Recovery of earlier draws (%(outstanding)s outstanding)", outstanding=outstanding),
+                 None, "recovery")
+            ]  # fmt: skip
+        return []
+
+    def _draw_balances(self, users):
+        """{user id: recoverable draws paid by locked runs of the plan and not recovered yet}."""
+        rows = (
+            self.env["spm.payout.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("statement_id.run_id.plan_id", "=", self.plan_id.id),
+                    ("statement_id.run_id.state", "=", "locked"),
+                    ("kind", "in", ("draw", "recovery")),
+                    ("statement_id.user_id", "in", users.ids),
+                ],
+                ["statement_id"],
+                ["amount:sum"],
+            )
+        )
+        balances = defaultdict(float)
+        for statement, total in rows:
+            balances[statement.user_id.id] += total
+        return balances
 
     def _spif_lines(self, users):
         """{user id: [line vals]}: SPIF bonuses on confirmed order lines of promoted products, dated
@@ -311,6 +394,7 @@ class SpmPayoutRun(models.Model):
                             amount=spif.amount,
                         ),
                         None,
+                        "spif",
                     )
                 )
         return result
@@ -348,6 +432,7 @@ class SpmPayoutRun(models.Model):
                         bonuses[grade],
                         self.env._("Bonus for grade %(grade)s", grade=grade),
                         None,
+                        "bonus",
                     )
                 )
         return result
@@ -383,6 +468,7 @@ class SpmPayoutRun(models.Model):
                     dispute.adjustment_amount,
                     self.env._("Accepted dispute on %(reference)s", reference=dispute.line_id.reference),
                     None,
+                    "dispute",
                 )
             )
         return result
@@ -425,6 +511,7 @@ class SpmPayoutRun(models.Model):
                         -line.amount,
                         self.env._("Clawback: %(reference)s no longer counts", reference=line.reference),
                         line.id,
+                        "clawback",
                     )
                 )
         return result

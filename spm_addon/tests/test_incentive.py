@@ -5,7 +5,7 @@ import openpyxl
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import SpmCommon
 
@@ -286,3 +286,80 @@ class TestIncentive(SpmCommon):
         self.assertAlmostEqual(what_if.projected_amount, 17_160.0)  # 130,000 x 13.2 %
         self.assertEqual(tiered.rate_type, "progressive")
         self.assertEqual(self.env["spm.payout.run"].search_count([]), runs_before)
+
+    def test_team_leader_override_and_draws(self):
+        self._order(self.rep1, 10_000, date(2026, 1, 10))
+        self._order(self.rep2, 30_000, date(2026, 2, 10))
+        plan = self._commission_plan(
+            rate_type="flat",
+            flat_rate=10.0,
+            tier_ids=[],
+            team_ids=[Command.set(self.team_a.ids)],
+            override_rate=2.0,
+            draw_amount=3_000,
+            draw_recoverable=True,
+        )
+        q1 = self._run(plan, date(2026, 1, 1), date(2026, 3, 31), "Q1")
+        rep1, rep2 = self._statement(q1, self.rep1), self._statement(q1, self.rep2)
+        # rep1 earns 1,000: the draw tops it up by 2,000 to 3,000; rep2 earns 3,000: no top-up
+        self.assertAlmostEqual(rep1.amount, 3_000.0)
+        self.assertEqual(rep1.line_ids.filtered(lambda line: line.kind == "draw").amount, 2_000.0)
+        self.assertAlmostEqual(rep2.amount, 3_000.0)
+        # manager_a leads team A: 2 % of 10,000 + 30,000 = 800, on two lines
+        leader = self._statement(q1, self.manager_a)
+        self.assertEqual(leader.line_ids.mapped("kind"), ["override", "override"])
+        self.assertAlmostEqual(leader.amount, 800.0)
+        q1.action_approve()
+        q1.with_user(self.finance).action_lock()
+        # Q2: rep1 earns 8,000; 5,000 above the draw recovers the 2,000 outstanding -> 6,000
+        self._order(self.rep1, 80_000, date(2026, 5, 10))
+        q2 = self._run(plan, date(2026, 4, 1), date(2026, 6, 30), "Q2")
+        rep1 = self._statement(q2, self.rep1)
+        self.assertEqual(rep1.line_ids.filtered(lambda line: line.kind == "recovery").amount, -2_000.0)
+        self.assertAlmostEqual(rep1.amount, 6_000.0)
+        # not recoverable: the draw is kept
+        q2.unlink()
+        plan.draw_recoverable = False
+        self.assertAlmostEqual(
+            self._statement(self._run(plan, date(2026, 4, 1), date(2026, 6, 30)), self.rep1).amount, 8_000.0
+        )
+
+    def test_plan_form(self):
+        form = Form(self.env["spm.incentive.plan"])
+        form.name = "Form plan"
+        form.date_from, form.date_to = date(2026, 1, 1), date(2026, 12, 31)
+        form.measure_id = self.measure_sales
+        form.user_ids.add(self.rep1)
+        form.rate_type = "retroactive"
+        for lower, upper, rate in TIERS:
+            with form.tier_ids.new() as tier:
+                tier.lower, tier.upper, tier.rate = lower, upper, rate
+        with form.grade_bonus_ids.new() as bonus:
+            bonus.grade, bonus.amount = "S", 5_000
+        plan = form.save()
+        self.assertEqual(len(plan.tier_ids), 3)
+        self._order(self.rep1, 130_000, date(2026, 3, 1))
+        self.assertAlmostEqual(self._statement(self._run(plan), self.rep1).amount, 15_600.0)
+
+    def test_category_rates(self):
+        # the per-category measure credits order lines; services are paid 20 %, the rest follows the tiers
+        measure = self.env.ref("spm_addon.spm_measure_sales_revenue_categ")
+        with self.assertRefused(ValidationError, "category field"):
+            self._commission_plan(
+                name="No categ", category_rate_ids=[Command.create({"categ_id": self.categ_sv.id, "rate": 20})]
+            )
+        self._order(self.rep1, 100_000, date(2026, 3, 1))  # hardware
+        self._order(self.rep1, 30_000, date(2026, 3, 2), product=self.service)
+        plan = self._commission_plan(
+            measure_id=measure.id,
+            quota_measure_id=self.measure_sales.id,
+            category_rate_ids=[Command.create({"categ_id": self.categ_sv.id, "rate": 20})],
+        )
+        statement = self._statement(self._run(plan), self.rep1)
+        # attainment on all 130,000 = 130 %: the tiers on the 100,000 of hardware, as a share of the
+        # tier scale: 100,000 x (100/130 x 5 % + 20/130 x 8 % + 10/130 x 12 %) = 6,000; services 30,000 x 20 % = 6,000
+        self.assertAlmostEqual(statement.attainment, 130.0)
+        self.assertAlmostEqual(statement.amount, 12_000.0)
+        service_line = statement.line_ids.filtered(lambda line: "Category rate" in line.rule)
+        self.assertAlmostEqual(service_line.amount, 6_000.0)
+        self.assertAlmostEqual(service_line.rate, 20.0)
