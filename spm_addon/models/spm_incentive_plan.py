@@ -52,6 +52,11 @@ class SpmIncentivePlan(models.Model):
         tracking=True,
         help="Most paid per salesperson and run (0 = no cap).",
     )
+    attainment_cap = fields.Float(
+        string="Attainment Cap (%)",
+        tracking=True,
+        help="Caps the multiplier: credit above this attainment earns nothing and the tiers stop there (0 = no cap).",
+    )
     override_rate = fields.Float(
         string="Team Leader Override (%)",
         digits=(16, 4),
@@ -89,7 +94,17 @@ class SpmIncentivePlan(models.Model):
     @api.constrains("rate_type", "tier_ids", "flat_rate", "gate", "cap_amount", "category_rate_ids", "measure_id")
     def _check_rates(self):
         for plan in self:
-            if min(plan.flat_rate, plan.gate, plan.cap_amount, plan.override_rate, plan.draw_amount) < 0:
+            if (
+                min(
+                    plan.flat_rate,
+                    plan.gate,
+                    plan.cap_amount,
+                    plan.override_rate,
+                    plan.draw_amount,
+                    plan.attainment_cap,
+                )
+                < 0
+            ):
                 raise ValidationError(
                     self.env._("Plan %(plan)s: rates, gate and cap cannot be negative.", plan=plan.name)
                 )
@@ -164,12 +179,23 @@ class SpmIncentivePlan(models.Model):
         self.state = "closed"
         return True
 
+    def _capped(self, credited, target, base):
+        """(position on the tier scale, base) once the attainment cap applies."""
+        attainment = credited / target * 100.0 if target else 0.0
+        position = attainment if self.tier_basis == "attainment" else credited
+        if self.attainment_cap and attainment > self.attainment_cap:
+            base *= self.attainment_cap / attainment
+            position = (
+                self.attainment_cap if self.tier_basis == "attainment" else credited * self.attainment_cap / attainment
+            )
+        return position, base
+
     def _tier_amount(self, credited, target, base):
         """The plan's rates on ``base`` at the position ``credited`` reaches, before gate and cap."""
         self.ensure_one()
+        position, base = self._capped(credited, target, base)
         if self.rate_type == "flat":
             return base * self.flat_rate / 100.0
-        position = (credited / target * 100.0 if target else 0.0) if self.tier_basis == "attainment" else credited
         compute = tier_engine.progressive if self.rate_type == "progressive" else tier_engine.retroactive
         return compute(base, position, self._tiers())[0]
 
@@ -182,7 +208,8 @@ class SpmIncentivePlan(models.Model):
         self.ensure_one()
         base = credited if base is None else base
         attainment = credited / target * 100.0 if target else 0.0
-        position = attainment if self.tier_basis == "attainment" else credited
+        gate_position = attainment if self.tier_basis == "attainment" else credited
+        position, base = self._capped(credited, target, base)
         if self.rate_type == "flat":
             amount, detail = base * self.flat_rate / 100.0, self.env._("flat %(rate)s %%", rate=self.flat_rate)
         else:
@@ -201,7 +228,11 @@ class SpmIncentivePlan(models.Model):
         if extra:
             amount += extra
             detail += "; " + self.env._("%(extra)s from category rates", extra=round(extra, 2))
-        gated = tier_engine.apply_gate_and_cap(amount, position, gate=self.gate or None, cap=self.cap_amount or None)
+        if self.attainment_cap and attainment > self.attainment_cap:
+            detail += "; " + self.env._("attainment capped at %(cap)s %%", cap=self.attainment_cap)
+        gated = tier_engine.apply_gate_and_cap(
+            amount, gate_position, gate=self.gate or None, cap=self.cap_amount or None
+        )
         if gated != amount:
             detail += "; " + (
                 self.env._("below the gate of %(gate)s: nothing paid", gate=self.gate)

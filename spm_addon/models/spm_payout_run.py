@@ -215,6 +215,7 @@ class SpmPayoutRun(models.Model):
         for user_id, rows in self._dispute_adjustments(users).items():
             clawbacks[user_id] += rows
         model = plan.measure_id.sudo().model_name
+        refunded = self._refund_origins(model, [doc for doc, _user, _day, value, *_c in documents if value < 0])
         leader_of = plan._override_leaders(users)
         drawn = self._draw_balances(users) if plan.draw_recoverable else {}
         statements, line_rows = [], []
@@ -249,8 +250,8 @@ class SpmPayoutRun(models.Model):
                         if doc_id in shares
                         else detail
                     ),
-                    None,
-                    "commission",
+                    refunded.get(doc_id),
+                    "clawback" if doc_id in refunded else "commission",
                 )
                 for (doc_id, day, value), part in zip(docs, parts, strict=True)
             ]
@@ -318,6 +319,32 @@ class SpmPayoutRun(models.Model):
         )
         self.env["spm.payout.line"].invalidate_model()
         self.env["spm.payout.statement"].invalidate_model()
+
+    def _refund_origins(self, model, doc_ids):
+        """{credit note id: the line of a locked run that paid on the invoice it reverses}: a refund
+        credited in this run claws back against the original line."""
+        if model != "account.move" or not doc_ids:
+            return {}
+        refunds = self.env["account.move"].sudo().browse(doc_ids).filtered("reversed_entry_id")
+        paid = (
+            self.env["spm.payout.line"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "account.move"),
+                    ("res_id", "in", refunds.reversed_entry_id.ids),
+                    ("statement_id.run_id.plan_id", "=", self.plan_id.id),
+                    ("statement_id.run_id.state", "=", "locked"),
+                    ("amount", ">", 0),
+                ]
+            )
+        )
+        line_of = {line.res_id: line.id for line in paid}
+        return {
+            refund.id: line_of[refund.reversed_entry_id.id]
+            for refund in refunds
+            if refund.reversed_entry_id.id in line_of
+        }
 
     def _draw_rows(self, user, commission, outstanding):
         """A draw tops the commission up to the plan's draw; a recoverable draw is taken back from

@@ -104,6 +104,13 @@ class TestIncentive(SpmCommon):
         self.assertAlmostEqual(rep2.credited_amount, 90_000.0)
         self.assertAlmostEqual(rep2.amount, 0.0)  # 90 % is below the 95 % gate
         self.assertIn("gate", rep2.rule)
+        # capping the multiplier at 120 %: the credit above 120,000 earns nothing:
+        # 120,000 on the tiers = 100,000 x 5 % + 20,000 x 8 % = 6,600
+        run.unlink()
+        plan.write({"gate": 0, "cap_amount": 0, "attainment_cap": 120})
+        rep1 = self._statement(self._run(plan), self.rep1)
+        self.assertAlmostEqual(rep1.amount, 6_600.0)
+        self.assertIn("attainment capped", rep1.rule)
 
     def test_clawback_after_cancellation_and_locking(self):
         order = self._order(self.rep1, 50_000, date(2026, 1, 10))
@@ -363,3 +370,23 @@ class TestIncentive(SpmCommon):
         service_line = statement.line_ids.filtered(lambda line: "Category rate" in line.rule)
         self.assertAlmostEqual(service_line.amount, 6_000.0)
         self.assertAlmostEqual(service_line.rate, 20.0)
+
+    def test_clawback_after_refund(self):
+        invoice = self._invoice(self.rep1, 50_000, date(2026, 2, 1))
+        plan = self._commission_plan(measure_id=self.measure_invoiced.id, rate_type="flat", flat_rate=10.0, tier_ids=[])
+        q1 = self._run(plan, date(2026, 1, 1), date(2026, 3, 31), "Q1")
+        paid = self._statement(q1, self.rep1).line_ids
+        self.assertAlmostEqual(paid.amount, 5_000.0)  # 50,000 x 10 %
+        q1.action_approve()
+        q1.with_user(self.finance).action_lock()
+        # the invoice is refunded in Q2 (the credit note wizard keeps the invoice's salesperson):
+        # the Q2 run claws the 5,000 back against the Q1 line
+        self.env["account.move.reversal"].with_context(active_model="account.move", active_ids=invoice.ids).create(
+            {"date": date(2026, 5, 5), "journal_id": invoice.journal_id.id, "reason": "Returned"}
+        ).reverse_moves()
+        refund = invoice.reversal_move_ids
+        refund.action_post()
+        q2 = self._run(plan, date(2026, 4, 1), date(2026, 6, 30), "Q2")
+        clawback = self._statement(q2, self.rep1).line_ids
+        self.assertEqual((clawback.kind, clawback.res_id, clawback.origin_line_id), ("clawback", refund.id, paid))
+        self.assertAlmostEqual(clawback.amount, -5_000.0)
