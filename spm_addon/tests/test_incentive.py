@@ -345,6 +345,12 @@ class TestIncentive(SpmCommon):
             bonus.grade, bonus.amount = "S", 5_000
         plan = form.save()
         self.assertEqual(len(plan.tier_ids), 3)
+        # tier changes are written in the plan's chatter
+        plan.tier_ids[1].rate = 9
+        bodies = " ".join(plan.message_ids.mapped("body"))
+        self.assertIn("0-100 5 %", bodies)
+        self.assertIn("100-120 8 % → 100-120 9 %", bodies)
+        plan.tier_ids[1].rate = 8
         self._order(self.rep1, 130_000, date(2026, 3, 1))
         self.assertAlmostEqual(self._statement(self._run(plan), self.rep1).amount, 15_600.0)
 
