@@ -200,17 +200,36 @@ class SpmMeasure(models.Model):
             return [(f"{fname}.user_id", "in", list(user_ids))]
         return [(fname, "in", list(user_ids))]
 
+    def _row_value_sql(self, model, query):
+        """One record's value in the company's currency (divided by the rate field when there is one)."""
+        value = model._field_to_sql(model._table, self.value_field_id.name, query)
+        if self.rate_field_id:
+            rate = model._field_to_sql(model._table, self.rate_field_id.name, query)
+            value = SQL("(%s / COALESCE(NULLIF(%s, 0), 1))", value, rate)
+        return value
+
     def _value_sql(self, model, query):
-        alias = model._table
         if self.aggregation == "count":
             return SQL("COUNT(*)")
-        value = model._field_to_sql(alias, self.value_field_id.name, query)
         if self.aggregation == "count_distinct":
-            return SQL("COUNT(DISTINCT %s)", value)
-        if self.rate_field_id:
-            rate = model._field_to_sql(alias, self.rate_field_id.name, query)
-            value = SQL("(%s / COALESCE(NULLIF(%s, 0), 1))", value, rate)
+            return SQL("COUNT(DISTINCT %s)", model._field_to_sql(model._table, self.value_field_id.name, query))
+        value = self._row_value_sql(model, query)
         return SQL("SUM(%s)", value) if self.aggregation == "sum" else SQL("AVG(%s)", value)
+
+    def _query(self, date_from, date_to, domain=None, company_ids=None):
+        """(model as superuser, Query) of the measure's records over [date_from, date_to]: its filter,
+        ``domain`` and the companies (records shared between companies count for each)."""
+        model = self.env[self.model_name].sudo().with_context(active_test=False)
+        if not model._auto:
+            self.env.flush_all()  # a SQL view reads tables of other models
+        full_domain = expression.AND([self._get_domain(), self._date_bounds(date_from, date_to), domain or []])
+        company_field = model._fields.get("company_id")
+        if company_ids and company_field and company_field.store:
+            company_domain = [("company_id", "in", list(company_ids))]
+            if not company_field.required:
+                company_domain = expression.OR([company_domain, [("company_id", "=", False)]])
+            full_domain = expression.AND([full_domain, company_domain])
+        return model, model._search(full_domain)
 
     def _read_values(self, date_from, date_to, groupby=("user",), domain=None, company_ids=None):
         """Figures of the measure over [date_from, date_to], grouped in one SQL query.
@@ -221,17 +240,7 @@ class SpmMeasure(models.Model):
         """
         self.ensure_one()
         self = self.sudo()  # noqa: PLW0642 - the definition (ir.model.fields) is read as superuser
-        model = self.env[self.model_name].sudo().with_context(active_test=False)
-        if not model._auto:
-            self.env.flush_all()  # a SQL view reads tables of other models
-        full_domain = expression.AND([self._get_domain(), self._date_bounds(date_from, date_to), domain or []])
-        company_field = model._fields.get("company_id")
-        if company_ids and company_field and company_field.store:
-            company_domain = [("company_id", "in", list(company_ids))]
-            if not company_field.required:  # records shared between companies count for each
-                company_domain = expression.OR([company_domain, [("company_id", "=", False)]])
-            full_domain = expression.AND([full_domain, company_domain])
-        query = model._search(full_domain)
+        model, query = self._query(date_from, date_to, domain, company_ids)
         alias = model._table
         columns = {
             "user": lambda: self._owner_sql(model, query),
@@ -258,22 +267,9 @@ class SpmMeasure(models.Model):
         ``with_categ`` (and the measure has a category field). One SQL query."""
         self.ensure_one()
         self = self.sudo()  # noqa: PLW0642 - the definition (ir.model.fields) is read as superuser
-        model = self.env[self.model_name].sudo().with_context(active_test=False)
-        if not model._auto:
-            self.env.flush_all()
-        full_domain = expression.AND([self._get_domain(), self._date_bounds(date_from, date_to), domain or []])
-        company_field = model._fields.get("company_id")
-        if company_ids and company_field and company_field.store:
-            full_domain = expression.AND([full_domain, [("company_id", "in", list(company_ids))]])
-        query = model._search(full_domain)
+        model, query = self._query(date_from, date_to, domain, company_ids)
         alias = model._table
-        if self.aggregation in ("sum", "avg"):
-            value = model._field_to_sql(alias, self.value_field_id.name, query)
-            if self.rate_field_id:
-                rate = model._field_to_sql(alias, self.rate_field_id.name, query)
-                value = SQL("(%s / COALESCE(NULLIF(%s, 0), 1))", value, rate)
-        else:
-            value = SQL("1")
+        value = self._row_value_sql(model, query) if self.aggregation in ("sum", "avg") else SQL("1")
         categ = (
             model._field_to_sql(alias, self.categ_field_id.name, query)
             if with_categ and self.categ_field_id

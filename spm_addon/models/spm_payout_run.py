@@ -9,7 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 
 from ..engine import allocation
-from ..tools import bulk
+from ..tools import bulk, xlsx
 
 STATES = [("draft", "Draft"), ("approved", "Approved by Manager"), ("locked", "Locked")]
 
@@ -111,16 +111,7 @@ class SpmPayoutRun(models.Model):
     def action_export_xlsx(self):
         """The run for payroll: one row per salesperson, and a detail sheet of every line."""
         self.ensure_one()
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": f"{self.plan_id.name} - {self.name}.xlsx",
-                "raw": self._export_xlsx(),
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            }
-        )
-        return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
+        return xlsx.download_action(self, f"{self.plan_id.name} - {self.name}.xlsx", self._export_xlsx())
 
     def _export_xlsx(self):
         self.ensure_one()
@@ -217,8 +208,12 @@ class SpmPayoutRun(models.Model):
         model = plan.measure_id.sudo().model_name
         refunded = self._refund_origins(model, [doc for doc, _user, _day, value, *_c in documents if value < 0])
         leader_of = plan._override_leaders(users)
+        members_of = defaultdict(list)  # leader id: member ids, so each leader reads only their team
+        for member_id, leader_id in leader_of.items():
+            members_of[leader_id].append(member_id)
         drawn = self._draw_balances(users) if plan.draw_recoverable else {}
         statements, line_rows = [], []
+        participant_ids = set(users.ids)
         for user in users | self.env["res.users"].browse(set(leader_of.values())):
             docs = by_user.get(user.id, [])
             credited = sum(value for _doc, _day, value in docs)
@@ -256,9 +251,9 @@ class SpmPayoutRun(models.Model):
                 for (doc_id, day, value), part in zip(docs, parts, strict=True)
             ]
             rows += extras.get(user.id, []) + clawbacks.get(user.id, [])
-            for member_id, leader_id in leader_of.items():
+            for member_id in members_of.get(user.id, ()):
                 member_credit = sum(value for _doc, _day, value in by_user.get(member_id, []))
-                if leader_id == user.id and member_credit:
+                if member_credit:
                     rows.append(
                         ("res.users", member_id, self.date_to, member_credit, plan.override_rate,
                          plan.currency_id.round(member_credit * plan.override_rate / 100.0),
@@ -266,7 +261,7 @@ class SpmPayoutRun(models.Model):
                                     rate=plan.override_rate),
                          None, "override")
                     )  # fmt: skip
-            if user in users and plan.draw_amount:
+            if user.id in participant_ids and plan.draw_amount:
                 rows += self._draw_rows(user, amount, drawn.get(user.id, 0.0))
             if not rows and not target:
                 continue

@@ -9,7 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..engine import allocation, pacing, periods
-from ..tools import bulk
+from ..tools import bulk, xlsx
 from .spm_quota_line import FIGURE_FIELDS
 
 STATES = [("draft", "Draft"), ("active", "Active"), ("locked", "Locked"), ("closed", "Closed")]
@@ -312,16 +312,7 @@ class SpmQuotaPlan(models.Model):
 
     def action_export_xlsx(self):
         self.ensure_one()
-        attachment = self.env["ir.attachment"].create(
-            {
-                "name": f"{self.name}.xlsx",
-                "raw": self._export_xlsx(),
-                "res_model": self._name,
-                "res_id": self.id,
-                "mimetype": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            }
-        )
-        return {"type": "ir.actions.act_url", "url": f"/web/content/{attachment.id}?download=true", "target": "self"}
+        return xlsx.download_action(self, f"{self.name}.xlsx", self._export_xlsx())
 
     def _export_xlsx(self):
         """The whole cascade as an xlsx workbook: one row per target, indented by level, with totals."""

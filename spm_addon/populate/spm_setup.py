@@ -58,6 +58,13 @@ def setup(env, today=None, log=print):
     return created
 
 
+def _demo_teams(env, company):
+    """The generated sales teams of ``company`` (not Odoo's default one) and their member count."""
+    teams = env["crm.team"].search([("company_id", "=", company.id), ("member_ids", "!=", False)])
+    teams -= env.ref("sales_team.team_sales_department", raise_if_not_found=False) or teams.browse()
+    return teams, env["crm.team.member"].search_count([("crm_team_id", "in", teams.ids)])
+
+
 def _quarter(day):
     """First and last day of the quarter before the one of ``day``."""
     end = date(day.year, (day.month - 1) // 3 * 3 + 1, 1) - timedelta(days=1)
@@ -73,9 +80,7 @@ def appraisal_setup(env, today, log=print, max_reps=2000):
     last_from, last_to = _quarter(today)
     before_from, before_to = _quarter(last_from)
     for company in env["res.company"].search([]):
-        teams = env["crm.team"].search([("company_id", "=", company.id), ("member_ids", "!=", False)])
-        teams -= env.ref("sales_team.team_sales_department", raise_if_not_found=False) or teams.browse()
-        members = env["crm.team.member"].search_count([("crm_team_id", "in", teams.ids)])
+        teams, members = _demo_teams(env, company)
         if not members or members > max_reps or Campaign.search_count([("company_id", "=", company.id)]):
             continue
         closed = Campaign.create(
@@ -120,9 +125,7 @@ def incentive_setup(env, today, log=print, max_reps=2000):
     last_from, last_to = _quarter(today)
     before_from, before_to = _quarter(last_from)
     for company in env["res.company"].search([]):
-        teams = env["crm.team"].search([("company_id", "=", company.id), ("member_ids", "!=", False)])
-        teams -= env.ref("sales_team.team_sales_department", raise_if_not_found=False) or teams.browse()
-        members = env["crm.team.member"].search_count([("crm_team_id", "in", teams.ids)])
+        teams, members = _demo_teams(env, company)
         if not members or members > max_reps or Plan.search_count([("company_id", "=", company.id)]):
             continue
         year_from, year_to = date(before_from.year, 1, 1), date(before_from.year, 12, 31)

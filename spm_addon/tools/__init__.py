@@ -1,1 +1,2 @@
 from . import bulk
+from . import xlsx
