@@ -1,6 +1,7 @@
 """Calendar arithmetic: splitting a period and measuring elapsed time."""
 
 from datetime import date, timedelta
+from functools import lru_cache
 
 
 def _month_end(day):
@@ -47,6 +48,7 @@ def working_days(date_from, date_to, holidays=()):
     return count
 
 
+@lru_cache(maxsize=4096)  # a cascade asks the same few periods hundreds of thousands of times
 def elapsed_fraction(date_from, date_to, today, by="working_days"):
     """Share of [date_from, date_to] elapsed at the end of ``today`` (0.0 to 1.0)."""
     if today < date_from:

@@ -8,7 +8,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..engine import allocation, pacing, periods
+from ..engine import allocation, pacing, periods, series
 from ..tools import bulk, xlsx
 from .spm_quota_line import FIGURE_FIELDS
 
@@ -634,18 +634,11 @@ class SpmQuotaPlan(models.Model):
         hist_from, hist_to = self._history_period()
         offset = self.date_from - hist_from
         history = self._index_buckets(self._history_buckets(hist_from, hist_to))
-        company_days = defaultdict(float)
-        for bucket in history["all"]:
-            company_days[bucket["day"]] += bucket["value"]
-        company_periods = {}
+        company = history(None)
         for row in rows:
             row["history"] = self._bucket_total(history, row, offset)
             if row["level"] == "period":
-                key = (row["date_from"], row["date_to"])
-                if key not in company_periods:
-                    start, end = key[0] - offset, key[1] - offset
-                    company_periods[key] = sum(v for day, v in company_days.items() if start <= day <= end)
-                row["company_history"] = company_periods[key]
+                row["company_history"] = company.total(row["date_from"] - offset, row["date_to"] - offset)
         root = children[None][0]
         if self.allocation_method == "history" and not self.target_amount:
             self.target_amount = self.currency_id.round(root["history"] * (1 + self.growth_rate / 100.0))
@@ -750,36 +743,40 @@ class SpmQuotaPlan(models.Model):
             buckets.append(bucket)
         return buckets
 
-    def _bucket_total(self, buckets, row, offset=timedelta(0)):
-        """Sum of the buckets that fall in a line's scope, its dates shifted back by ``offset``."""
-        start, end = row["date_from"] - offset, row["date_to"] - offset
+    @staticmethod
+    def _bucket_total(index, row, offset=timedelta(0)):
+        """Sum of the buckets in a line's scope (its salesperson, else its team, else all; within its
+        category) over the line's dates shifted back by ``offset``."""
         if row["user_id"]:
-            candidates = buckets.get(("user", row["user_id"]), [])
+            scope = ("user", row["user_id"])
         elif row["team_id"]:
-            candidates = buckets.get(("team", row["team_id"]), [])
+            scope = ("team", row["team_id"])
         else:
-            candidates = buckets["all"]
-        total = 0.0
-        for bucket in candidates:
-            if not start <= bucket["day"] <= end:
-                continue
-            if row["user_id"] and bucket["user"] != row["user_id"]:
-                continue
-            if not row["user_id"] and row["team_id"] and bucket.get("team") != row["team_id"]:
-                continue
-            if row["categ_id"] and row["categ_id"] not in bucket["categs"]:
-                continue
-            total += bucket["value"]
-        return total
+            scope = None
+        return index(scope, row["categ_id"]).total(row["date_from"] - offset, row["date_to"] - offset)
 
     @api.model
     def _index_buckets(self, buckets):
-        index = {"all": buckets}
+        """A lookup ``(scope, categ id) -> DatedSums`` over the buckets; scope is ("user", id), ("team", id)
+        or None for all. Each series is built once, on first use."""
+        groups = {None: buckets}
         for bucket in buckets:
-            index.setdefault(("user", bucket["user"]), []).append(bucket)
+            groups.setdefault(("user", bucket["user"]), []).append(bucket)
             if bucket.get("team"):
-                index.setdefault(("team", bucket["team"]), []).append(bucket)
-        return index
+                groups.setdefault(("team", bucket["team"]), []).append(bucket)
+        cache = {}
+
+        def lookup(scope, categ_id=None):
+            key = (scope, categ_id or None)
+            if key not in cache:
+                cache[key] = series.DatedSums(
+                    (bucket["day"], bucket["value"])
+                    for bucket in groups.get(scope, ())
+                    if not categ_id or categ_id in bucket["categs"]
+                )
+            return cache[key]
+
+        return lookup
 
     def _refresh_figures(self, today=None):
         """Recompute actual, attainment, expected, pace, projection and gap of every line.

@@ -7,8 +7,9 @@ activities (open and done) and meetings. The same seed and end date give the sam
 
 Setup records (companies, teams, categories, products) go through the ORM. Volume records go in with
 PostgreSQL ``COPY`` on ids reserved from their sequences: the bench scale (10,000 salespeople,
-1,000,000 order lines) takes minutes, not hours. The rows are complete enough for Odoo's views,
-``_read_group`` and the Sales and Invoicing analysis reports.
+1,000,000 order lines in confirmed orders, quotations and cancelled orders on top) takes minutes, not
+hours. The rows are complete enough for Odoo's views, ``_read_group`` and the Sales and Invoicing
+analysis reports. Scales count order lines of confirmed orders, one line per product and order.
 
 Realism: a Chinese New Year dip and a year-end peak, about 15 % growth a year, salespeople of unequal
 skill (log-normal), new hires ramping up over six months, a few underperformers, teams of unequal
@@ -486,13 +487,22 @@ class Generator:
             ramp = min(1.0, (months_in + 1) / 6)
         return rep["skill"] * ramp
 
+    def _order_line(self, products, lines):
+        """(product, qty, price) of a new line, for a product not yet in ``lines``; popular products first."""
+        taken = {line[0][0] for line in lines}
+        product = None
+        while product is None or product[0] in taken:
+            product = products[min(int(self.rng.expovariate(6 / len(products))), len(products) - 1)]
+        qty = self.rng.choice([1, 1, 1, 2, 2, 3, 5, 10])
+        return product, qty, round(product[1] * self.rng.uniform(0.85, 1.05), 2)
+
     def sales(self, companies):
         env = self.env
-        line_total = self.p["order_lines"]
+        line_total = self.p["order_lines"]  # lines of confirmed orders; quotations and cancelled ones come on top
         months = [_add_months(self.start, i) for i in range(24)]
         month_weights = [MONTH_SEASON[m.month] * (1 + YEARLY_GROWTH) ** (i / 12) for i, m in enumerate(months)]
         avg_lines = 4.5
-        order_total = max(1, round(line_total / avg_lines))
+        order_total = max(1, round(line_total / avg_lines / 0.93))  # about 7 % of orders are not confirmed
         per_month = [order_total * w / sum(month_weights) for w in month_weights]
         per_month = [int(x) for x in per_month]
         per_month[-1] += order_total - sum(per_month)
@@ -531,7 +541,6 @@ class Generator:
         lost_reasons = env["crm.lost.reason"].search([]).ids
         products = self.products_data
         order_ids = self.ids("sale_order", sum(per_month))
-        line_ids_needed = 0
         orders = []  # plan the orders first: dates, reps, states, lines
         order_iter = iter(order_ids)
         for month, count in zip(months, per_month, strict=True):
@@ -554,14 +563,10 @@ class Generator:
                     state = "sent"
                 else:
                     state = "sale"
-                n_lines = max(1, min(9, int(self.rng.expovariate(1 / avg_lines)) + 1))
+                n_lines = max(1, min(9, len(products), int(self.rng.expovariate(1 / avg_lines)) + 1))
                 lines = []
                 for __ in range(n_lines):
-                    product = products[min(int(self.rng.expovariate(6 / len(products))), len(products) - 1)]
-                    qty = self.rng.choice([1, 1, 1, 2, 2, 3, 5, 10])
-                    price = round(product[1] * self.rng.uniform(0.85, 1.05), 2)
-                    lines.append((product, qty, price))
-                line_ids_needed += len(lines)
+                    lines.append(self._order_line(products, lines))
                 customers = self.customers_by_company.get(rep["company"]) or self.customers_by_company[main.id]
                 partner = self.rng.choice(customers)[0]
                 in_usd = rep["company"] == main.id and self.rng.random() < 0.05
@@ -576,15 +581,19 @@ class Generator:
                         "usd": in_usd,
                     }
                 )
-        # exactly the promised number of order lines: add to or take from orders drawn at random
-        while line_ids_needed != line_total and orders:
-            order = self.rng.choice(orders)
-            if line_ids_needed < line_total:
-                order["lines"].append(order["lines"][0])
-                line_ids_needed += 1
-            elif len(order["lines"]) > 1:
+        # exactly the promised number of confirmed order lines: add to or take from confirmed orders drawn
+        # at random (one line per product and order, as Odoo's order form makes them)
+        confirmed = [order for order in orders if order["state"] == "sale"]
+        confirmed_lines = sum(len(order["lines"]) for order in confirmed)
+        while confirmed_lines != line_total and confirmed:
+            order = self.rng.choice(confirmed)
+            if confirmed_lines < line_total and len(order["lines"]) < len(products):
+                order["lines"].append(self._order_line(products, order["lines"]))
+                confirmed_lines += 1
+            elif confirmed_lines > line_total and len(order["lines"]) > 1:
                 order["lines"].pop()
-                line_ids_needed -= 1
+                confirmed_lines -= 1
+        line_ids_needed = sum(len(order["lines"]) for order in orders)
         line_ids = iter(self.ids("sale_order_line", line_ids_needed))
         so = _Copy(
             env,
@@ -851,6 +860,7 @@ class Generator:
         self.counts.update(
             sale_orders=so.count,
             order_lines=sol.count,
+            confirmed_order_lines=sum(len(o["lines"]) for o in orders if o["state"] == "sale"),
             leads=lead_only,
             opportunities=len(orders) + lost_count,
             opportunities_won=sum(1 for o in orders if o["state"] == "sale"),
@@ -1402,7 +1412,10 @@ class Generator:
         self.log(f"{self.counts['reps']} salespeople in {self.counts['teams']} teams")
         self.customers(companies)
         self.sales(companies)
-        self.log(f"{self.counts['order_lines']} order lines, {self.counts['invoices']} invoices")
+        self.log(
+            f"{self.counts['order_lines']} order lines ({self.counts['confirmed_order_lines']} confirmed), "
+            f"{self.counts['invoices']} invoices"
+        )
         self.activities()
         self.behaviour()
         for table in (

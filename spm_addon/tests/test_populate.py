@@ -34,6 +34,8 @@ class TestPopulate(TransactionCase):
                     [("user_id.login", "=like", "rep%@demo.example"), ("parent_id", "!=", False)]
                 ),
                 "order_lines": self.env["sale.order.line"].search_count([]),
+                "confirmed_order_lines": self.env["sale.order.line"].search_count([("order_id.state", "=", "sale")]),
+                "credited_documents": self.env["sale.report"].search_count([("state", "=", "sale")]),
                 "refunds": self.env["account.move"].search_count([("move_type", "=", "out_refund")]),
                 "won": self.env["crm.lead"].search_count([("stage_id.is_won", "=", True)]),
                 "lost": self.env["crm.lead"]
@@ -51,12 +53,16 @@ class TestPopulate(TransactionCase):
         promise = SCALES["tiny"]
         self.assertEqual(counts["reps"], promise["reps"])
         self.assertEqual(counts["teams"], promise["teams"])
-        self.assertEqual(counts["order_lines"], promise["order_lines"])
+        # the promise is in confirmed order lines, one per product and order: each is a credited document
+        self.assertEqual(counts["confirmed_order_lines"], promise["order_lines"])
+        self.assertGreater(counts["order_lines"], promise["order_lines"])
         self.assertEqual(counts["customers"], promise["customers"])
         self.assertEqual(counts["products"], promise["products"])
         self.assertEqual(checks["users"], promise["reps"])
         self.assertEqual(checks["employees_with_manager"], promise["reps"])
-        self.assertEqual(checks["order_lines"], promise["order_lines"])
+        self.assertEqual(checks["order_lines"], counts["order_lines"])
+        self.assertEqual(checks["confirmed_order_lines"], promise["order_lines"])
+        self.assertEqual(checks["credited_documents"], promise["order_lines"])
         self.assertEqual(checks["refunds"], counts["refunds"])
         self.assertEqual(checks["won"], counts["opportunities_won"])
         self.assertEqual(checks["lost"], counts["opportunities_lost"])

@@ -25,18 +25,30 @@ def copy_text(value):
     return str(value)
 
 
-def copy_rows(cr, table, columns, rows):
-    """COPY ``rows`` (tuples in the order of ``columns``) into ``table``; returns the row count."""
-    buffer = io.StringIO()
+def copy_rows(cr, table, columns, rows, batch=50_000, formatted=False):
+    """COPY ``rows`` (tuples in the order of ``columns``) into ``table``; returns the row count.
+
+    Rows are sent ``batch`` at a time, so the text of a million rows is never held in memory at once.
+    ``formatted``: the caller has passed every text, date and None through ``copy_text`` already and
+    the other values are numbers, so ``str`` is enough (several times faster on large sets).
+    """
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
     count = 0
+    lines = []
+    convert = str if formatted else copy_text
     for row in rows:
-        buffer.write("\t".join(map(copy_text, row)))
-        buffer.write("\n")
-        count += 1
-    if count:
-        buffer.seek(0)
-        cr._obj.copy_expert(f"COPY {table} ({', '.join(columns)}) FROM STDIN", buffer, size=1 << 20)
-    return count
+        lines.append("\t".join(map(convert, row)))
+        if len(lines) == batch:
+            count += _copy_lines(cr, statement, lines)
+            lines = []
+    return count + _copy_lines(cr, statement, lines)
+
+
+def _copy_lines(cr, statement, lines):
+    if lines:
+        data = ("\n".join(lines) + "\n").encode()  # Odoo's connections speak UTF-8
+        cr._obj.copy_expert(statement, io.BytesIO(data), size=1 << 20)
+    return len(lines)
 
 
 def reserve_ids(cr, table, count):
