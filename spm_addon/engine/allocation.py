@@ -1,6 +1,6 @@
 """Split a whole into parts that sum to it exactly."""
 
-from decimal import ROUND_FLOOR, Decimal
+from decimal import Decimal
 
 
 def _quantum(digits):
@@ -22,19 +22,21 @@ def largest_remainder(total, weights, digits=2):
         return []
     if any(w < 0 for w in weights):
         raise ValueError("weights must not be negative")
-    quantum = _quantum(digits)
-    total = Decimal(str(total)).quantize(quantum)
-    weight_sum = sum(weights)
+    # exact integer arithmetic: the total in units of the last digit, the weights scaled to integers
+    units = int(Decimal(str(total)).quantize(_quantum(digits)).scaleb(digits))
+    scale = max(0, *(-w.as_tuple().exponent for w in weights))
+    ints = [int(w.scaleb(scale)) for w in weights]
+    weight_sum = sum(ints)
     if weight_sum == 0:
-        weights = [Decimal(1)] * len(weights)
-        weight_sum = Decimal(len(weights))
-    exact = [total * w / weight_sum for w in weights]
-    floors = [(e / quantum).to_integral_value(ROUND_FLOOR) * quantum for e in exact]
-    units_left = int(((total - sum(floors)) / quantum).to_integral_value())
-    order = sorted(range(len(exact)), key=lambda i: (-(exact[i] - floors[i]), i))
+        ints, weight_sum = [1] * len(ints), len(ints)
+    floors = [units * w // weight_sum for w in ints]
+    remainders = [units * w % weight_sum for w in ints]
+    units_left = units - sum(floors)
+    order = sorted(range(len(ints)), key=lambda i: (-remainders[i], i))
     for i in order[:units_left]:
-        floors[i] += quantum
-    return [float(f) for f in floors]
+        floors[i] += 1
+    unit = 10**digits
+    return [f / unit for f in floors]
 
 
 def split_equal(total, count, digits=2):

@@ -462,8 +462,9 @@ class SpmQuotaPlan(models.Model):
         the per-record checks of ``create`` are not needed here. Bulk-created lines leave
         create_uid/write_uid empty: the plan's chatter records who allocated.
         """
-        now = fields.Datetime.now()
+        now = str(fields.Datetime.now())
         plan, company = self.id, self.company_id.id
+        null = bulk.NULL
         bulk.copy_rows(
             self.env.cr,
             "spm_quota_line",
@@ -492,24 +493,25 @@ class SpmQuotaPlan(models.Model):
                     row["id"],
                     plan,
                     company,
-                    row["parent_id"],
+                    row["parent_id"] or null,
                     row["level"],
                     row["depth"],
-                    row["team_id"],
-                    row["user_id"],
-                    row["categ_id"],
+                    row["team_id"] or null,
+                    row["user_id"] or null,
+                    row["categ_id"] or null,
                     row["period_type"],
                     row["date_from"],
                     row["date_to"],
                     round(row["target"], 6),
                     round(row["history"], 6),
                     1.0,
-                    False,
+                    "f",
                     now,
                     now,
                 )
                 for row in rows
             ),
+            formatted=True,
         )
 
     def _cascade_rows(self):
@@ -708,6 +710,7 @@ class SpmQuotaPlan(models.Model):
             "spm_quota_line",
             {"target": "numeric", "history_amount": "numeric"},
             ((r["id"], round(r["target"], 6), round(r["history"], 6)) for r in rows),
+            formatted=True,
         )
         self.env["spm.quota.line"].invalidate_model(["target", "history_amount"])
 
@@ -785,6 +788,7 @@ class SpmQuotaPlan(models.Model):
         """
         today = today or fields.Date.context_today(self)
         now = fields.Datetime.now()
+        now_text = str(now)
         Line = self.env["spm.quota.line"]
         for plan in self.filtered(lambda rec: rec.state != "closed"):
             rows = plan._fetch_lines(
@@ -819,7 +823,7 @@ class SpmQuotaPlan(models.Model):
                         figures["pace"],
                         figures["projected"],
                         figures["gap"],
-                        now,
+                        now_text,
                     )
                 )
             Line.flush_model()
@@ -836,6 +840,7 @@ class SpmQuotaPlan(models.Model):
                     "refresh_date": "timestamp",
                 },
                 updates,
+                formatted=True,
             )
             plan.sudo().refresh_date = now
         Line.invalidate_model(list(FIGURE_FIELDS))

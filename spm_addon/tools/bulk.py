@@ -9,13 +9,14 @@ import io
 
 from odoo.tools import SQL
 
+NULL = "\\N"  # None in the text format of COPY
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": " ", "\n": "\\n", "\r": " "})
 
 
 def copy_text(value):
     """One value in the text format of COPY."""
     if value is None:
-        return "\\N"
+        return NULL
     if value is True:
         return "t"
     if value is False:
@@ -59,9 +60,9 @@ def reserve_ids(cr, table, count):
     return [row[0] for row in cr.fetchall()]
 
 
-def update_rows(cr, table, columns, rows):
+def update_rows(cr, table, columns, rows, formatted=False):
     """Set ``columns`` ({name: SQL type}) of many rows of ``table`` from (id, values...) tuples, in one
-    UPDATE joined to a temporary table filled by COPY."""
+    UPDATE joined to a temporary table filled by COPY (``formatted``: as in ``copy_rows``)."""
     names = list(columns)
     cr.execute(
         SQL(
@@ -70,7 +71,7 @@ def update_rows(cr, table, columns, rows):
         )
     )
     try:
-        copy_rows(cr, "spm_bulk_update", ["id", *names], rows)
+        copy_rows(cr, "spm_bulk_update", ["id", *names], rows, formatted=formatted)
         cr.execute(
             SQL(
                 "UPDATE %s t SET %s FROM spm_bulk_update u WHERE t.id = u.id",
