@@ -635,7 +635,7 @@ class SpmQuotaPlan(models.Model):
             children[row["parent_id"]].append(row)
         hist_from, hist_to = self._history_period()
         offset = self.date_from - hist_from
-        history = self._index_buckets(self._history_buckets(hist_from, hist_to))
+        history = self._figure_index(hist_from, hist_to)
         company = history(None)
         for row in rows:
             row["history"] = self._bucket_total(history, row, offset)
@@ -728,27 +728,43 @@ class SpmQuotaPlan(models.Model):
         dims.append("day" if self.time_split == "week" or not aligned else "month")
         return dims
 
-    def _history_buckets(self, date_from, date_to):
-        """Measure figures over a period, as dicts of user, team, categ, day and value."""
+    def _figure_index(self, date_from, date_to):
+        """The measure's figures over [date_from, date_to] (one grouped query), as a lookup
+        ``(scope, categ id) -> DatedSums``: scope is ("user", id), ("team", id) or None for the whole
+        company; a category also takes in its subcategories. Each series is built on first use."""
         dims = self._buckets_groupby()
         values = self.measure_id._read_values(date_from, date_to, dims, company_ids=self.company_id.ids)
+        at = {dim: i for i, dim in enumerate(dims)}
+        i_user, i_team, i_categ = at["user"], at.get("team"), at.get("categ")
+        i_day = at.get("month", at.get("day"))
         categ_paths = {}
-        if "categ" in dims:
-            categ_ids = {key[dims.index("categ")] for key in values if key[dims.index("categ")]}
-            for categ in self.env["product.category"].browse(categ_ids):
-                categ_paths[categ.id] = {int(part) for part in categ.parent_path.split("/") if part}
-        buckets = []
+        if i_categ is not None:
+            categs = self.env["product.category"].browse({key[i_categ] for key in values if key[i_categ]})
+            categ_paths = {categ.id: {int(part) for part in categ.parent_path.split("/") if part} for categ in categs}
+        everything = []
+        groups = defaultdict(list)
         for key, value in values.items():
-            bucket = dict(zip(dims, key, strict=True))
-            bucket["day"] = bucket.pop("month", None) or bucket.get("day")
-            bucket["categs"] = categ_paths.get(bucket.get("categ"), set())
-            bucket["value"] = value
-            buckets.append(bucket)
-        return buckets
+            item = (key[i_day], value, categ_paths.get(key[i_categ], ()) if i_categ is not None else ())
+            everything.append(item)
+            groups["user", key[i_user]].append(item)
+            if i_team is not None and key[i_team]:
+                groups["team", key[i_team]].append(item)
+        groups[None] = everything
+        cache = {}
+
+        def lookup(scope, categ_id=None):
+            key = (scope, categ_id or None)
+            if key not in cache:
+                cache[key] = series.DatedSums(
+                    (day, value) for day, value, categs in groups.get(scope, ()) if not categ_id or categ_id in categs
+                )
+            return cache[key]
+
+        return lookup
 
     @staticmethod
     def _bucket_total(index, row, offset=timedelta(0)):
-        """Sum of the buckets in a line's scope (its salesperson, else its team, else all; within its
+        """Sum of the figures in a line's scope (its salesperson, else its team, else all; within its
         category) over the line's dates shifted back by ``offset``."""
         if row["user_id"]:
             scope = ("user", row["user_id"])
@@ -757,29 +773,6 @@ class SpmQuotaPlan(models.Model):
         else:
             scope = None
         return index(scope, row["categ_id"]).total(row["date_from"] - offset, row["date_to"] - offset)
-
-    @api.model
-    def _index_buckets(self, buckets):
-        """A lookup ``(scope, categ id) -> DatedSums`` over the buckets; scope is ("user", id), ("team", id)
-        or None for all. Each series is built once, on first use."""
-        groups = {None: buckets}
-        for bucket in buckets:
-            groups.setdefault(("user", bucket["user"]), []).append(bucket)
-            if bucket.get("team"):
-                groups.setdefault(("team", bucket["team"]), []).append(bucket)
-        cache = {}
-
-        def lookup(scope, categ_id=None):
-            key = (scope, categ_id or None)
-            if key not in cache:
-                cache[key] = series.DatedSums(
-                    (bucket["day"], bucket["value"])
-                    for bucket in groups.get(scope, ())
-                    if not categ_id or categ_id in bucket["categs"]
-                )
-            return cache[key]
-
-        return lookup
 
     def _refresh_figures(self, today=None):
         """Recompute actual, attainment, expected, pace, projection and gap of every line.
@@ -796,7 +789,7 @@ class SpmQuotaPlan(models.Model):
             )
             if not rows:
                 continue
-            buckets = plan._index_buckets(plan._history_buckets(plan.date_from, plan.date_to))
+            buckets = plan._figure_index(plan.date_from, plan.date_to)
             children = defaultdict(list)
             for row in rows:
                 children[row["parent_id"]].append(row)
