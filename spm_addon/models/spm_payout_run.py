@@ -7,6 +7,7 @@ import xlsxwriter
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
+from odoo.tools import float_round
 
 from ..engine import allocation
 from ..tools import bulk, xlsx
@@ -296,10 +297,11 @@ class SpmPayoutRun(models.Model):
                    "target", "attainment", "commission", "rule", "amount", "create_uid", "create_date",
                    "write_uid", "write_date"]  # fmt: skip
         run, plan, company, state = self.id, self.plan_id.id, self.company_id.id, self.state
+        money = self.currency_id.round  # as the ORM rounds monetary and float fields it stores
         rows = [
             (statement_id, run, plan, company, state, vals["user_id"], team_of[vals["user_id"]],
-             vals["credited_amount"], vals["target"], vals["attainment"], vals["commission"], vals["rule"], 0.0,
-             uid, now, uid, now)
+             money(vals["credited_amount"]), money(vals["target"]), float_round(vals["attainment"], 1),
+             money(vals["commission"]), vals["rule"], 0.0, uid, now, uid, now)
             for statement_id, vals in zip(ids, statements, strict=True)
         ]  # fmt: skip
         bulk.copy_rows(cr, "spm_payout_statement", columns, rows)

@@ -112,6 +112,21 @@ class TestIncentive(SpmCommon):
         self.assertAlmostEqual(rep1.amount, 6_600.0)
         self.assertIn("attainment capped", rep1.rule)
 
+    def test_statement_figures_stored_rounded(self):
+        eur = self.env.ref("base.EUR")
+        eur.active = True
+        self.env["res.currency.rate"].create(
+            {"name": "2026-01-01", "rate": 3.0, "currency_id": eur.id, "company_id": self.company.id}
+        )
+        self._order(self.rep1, 1_000, date(2026, 3, 1), currency=eur)
+        statement = self._statement(self._run(self._commission_plan()), self.rep1)
+        # 1,000 EUR at 3 EUR per company unit = 333.333...: stored as 333.33 like any monetary field;
+        # attainment 333.33 / 100,000 = 0.333 % stored to one decimal
+        self.env.cr.execute(
+            "SELECT credited_amount::text, attainment::text FROM spm_payout_statement WHERE id = %s", [statement.id]
+        )
+        self.assertEqual(self.env.cr.fetchone(), ("333.33", "0.3"))
+
     def test_clawback_after_cancellation_and_locking(self):
         order = self._order(self.rep1, 50_000, date(2026, 1, 10))
         plan = self._commission_plan(rate_type="flat", flat_rate=10.0, tier_ids=[])
