@@ -81,6 +81,17 @@ class SpmAppraisal(models.Model):
             self._check_can_write(vals)
         return super().write(vals)
 
+    def _refuse_fields(self, names):
+        """Refuse a change of the fields ``names`` of this appraisal or its lines at this stage."""
+        if names:
+            raise UserError(
+                self.env._(
+                    "You cannot change %(fields)s of the appraisal of %(employee)s at this stage.",
+                    fields=", ".join(sorted(names)),
+                    employee=self.employee_id.name,
+                )
+            )
+
     def _check_can_write(self, vals):
         user = self.env.user
         is_manager = user.has_group("spm_addon.group_spm_manager")
@@ -100,14 +111,7 @@ class SpmAppraisal(models.Model):
                 allowed |= {"manager_comment", "calibrated_grade_id"}
             if is_admin:
                 allowed |= {"manager_comment", "calibrated_grade_id", "self_comment", "manager_user_id"}
-            if set(vals) - allowed:
-                raise UserError(
-                    self.env._(
-                        "You cannot change %(fields)s of the appraisal of %(employee)s at this stage.",
-                        fields=", ".join(sorted(set(vals) - allowed)),
-                        employee=appraisal.employee_id.name,
-                    )
-                )
+            appraisal._refuse_fields(set(vals) - allowed)
 
     def _set_state(self, state):
         self.with_context(spm_appraisal_compute=True).write({"state": state})

@@ -107,14 +107,7 @@ class SpmAppraisalLine(models.Model):
                 allowed |= MANAGER_FIELDS
             if self.env.user.has_group("spm_addon.group_spm_admin"):
                 allowed |= MANAGER_FIELDS | SELF_FIELDS
-            if set(vals) - allowed:
-                raise UserError(
-                    self.env._(
-                        "You cannot change %(fields)s of the appraisal of %(employee)s at this stage.",
-                        fields=", ".join(sorted(set(vals) - allowed)),
-                        employee=appraisal.employee_id.name,
-                    )
-                )
+            appraisal._refuse_fields(set(vals) - allowed)
 
     def action_view_sources(self):
         """The records behind the KPI's actual (the user's own access rights apply)."""
