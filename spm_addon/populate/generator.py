@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 
 from odoo import Command
 
-from ..tools.bulk import copy_text, reserve_ids
+from ..tools.bulk import checks_after_load, copy_text, reserve_ids
 
 SCALES = {
     "tiny": {"companies": 1, "teams": 2, "reps": 6, "customers": 40, "products": 12, "order_lines": 600},
@@ -87,9 +87,10 @@ class _Copy:
     def send(self):
         if self.count:
             self.buffer.seek(0)
-            self.env.cr._obj.copy_expert(
-                f"COPY {self.table} ({', '.join(self.columns)}) FROM STDIN", self.buffer, size=1 << 20
-            )
+            with checks_after_load(self.env.cr, self.table):
+                self.env.cr._obj.copy_expert(
+                    f"COPY {self.table} ({', '.join(self.columns)}) FROM STDIN", self.buffer, size=1 << 20
+                )
         return self.count
 
 
@@ -1400,6 +1401,9 @@ class Generator:
             table.send()
         self.counts.update(counts)
 
+    def _step(self, message, started):
+        self.log(f"{message} ({time.perf_counter() - started:.0f} s)")
+
     def run(self):
         started = time.perf_counter()
         env = self.env
@@ -1407,17 +1411,21 @@ class Generator:
         companies = self.companies()
         self.products()
         env.flush_all()
-        self.log("companies and products ready")
+        self._step("companies and products ready", started)
         self.people(companies)
-        self.log(f"{self.counts['reps']} salespeople in {self.counts['teams']} teams")
+        self._step(f"{self.counts['reps']} salespeople in {self.counts['teams']} teams", started)
         self.customers(companies)
+        self._step(f"{self.counts['customers']} customers", started)
         self.sales(companies)
-        self.log(
+        self._step(
             f"{self.counts['order_lines']} order lines ({self.counts['confirmed_order_lines']} confirmed), "
-            f"{self.counts['invoices']} invoices"
+            f"{self.counts['invoices']} invoices",
+            started,
         )
         self.activities()
+        self._step("activities and meetings", started)
         self.behaviour()
+        self._step("visits, reports and surveys", started)
         for table in (
             "res_partner",
             "res_users",

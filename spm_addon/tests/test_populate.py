@@ -1,6 +1,9 @@
 from datetime import date
 
+import psycopg2
+
 from odoo.addons.spm_addon.populate.generator import SCALES, generate
+from odoo.addons.spm_addon.tools import bulk
 from odoo.tests import TransactionCase, tagged
 
 END = date(2026, 6, 30)
@@ -91,3 +94,25 @@ class TestPopulate(TransactionCase):
         self.assertGreater(year_2026, year_2025)  # about +15 %
         for year in ("2025", "2026"):
             self.assertGreater(months[f"{year}-12"], months[f"{year}-02"])  # year-end peak, New Year dip
+
+    def test_bulk_load_checks_references_after(self):
+        """The generator loads tables with their foreign keys set aside: they come back unchanged, and a
+        dangling reference still fails when they do."""
+        cr = self.env.cr
+        keys = (
+            "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = 'crm_team_member'::regclass"
+        )
+        cr.execute(keys)
+        before = sorted(cr.fetchall())
+        team = self.env["crm.team"].create({"name": "Bulk"})
+        with self.env.cr.savepoint():
+            with bulk.checks_after_load(cr, "crm_team_member"):
+                bulk.copy_rows(cr, "crm_team_member", ["crm_team_id", "user_id", "active"], [(team.id, 2, True)])
+        cr.execute(keys)
+        self.assertEqual(sorted(cr.fetchall()), before)
+        self.assertEqual(self.env["crm.team.member"].search_count([("crm_team_id", "=", team.id)]), 1)
+        with self.assertRaises(psycopg2.errors.ForeignKeyViolation), self.env.cr.savepoint():
+            with bulk.checks_after_load(cr, "crm_team_member"):
+                bulk.copy_rows(cr, "crm_team_member", ["crm_team_id", "user_id", "active"], [(team.id, 10**9, True)])
+        cr.execute(keys)
+        self.assertEqual(sorted(cr.fetchall()), before)

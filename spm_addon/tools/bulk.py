@@ -5,6 +5,7 @@ targets or a demo database of a million order lines goes in through COPY, after 
 followed by ``invalidate``.
 """
 
+import contextlib
 import io
 
 from odoo.tools import SQL
@@ -81,3 +82,24 @@ def update_rows(cr, table, columns, rows, formatted=False):
         )
     finally:
         cr.execute("DROP TABLE spm_bulk_update")
+
+
+@contextlib.contextmanager
+def checks_after_load(cr, table):
+    """Load ``table`` with its foreign keys set aside, then add them back: PostgreSQL then checks every
+    row in one pass per key instead of one lookup per row and key, as ``pg_restore`` loads data before
+    constraints. For bulk loads of data consistent by construction (the demo data generator): a
+    dangling reference still fails, when the key is added back. Needs the table's owner; the
+    statements are transactional, so a rollback restores the keys."""
+    cr.execute(
+        "SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint WHERE contype = 'f' AND conrelid = %s::regclass",
+        [table],
+    )
+    keys = cr.fetchall()
+    for name, _definition in keys:
+        cr.execute(SQL("ALTER TABLE %s DROP CONSTRAINT %s", SQL.identifier(table), SQL.identifier(name)))
+    yield
+    for name, definition in keys:
+        cr.execute(
+            SQL("ALTER TABLE %s ADD CONSTRAINT %s %s", SQL.identifier(table), SQL.identifier(name), SQL(definition))
+        )
