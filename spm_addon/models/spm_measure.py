@@ -238,14 +238,25 @@ class SpmMeasure(models.Model):
         month, a date) and 'day'. Returns ``{key tuple: value}``, keys in the order of ``groupby``. Record
         rules are not applied: callers decide who may see the figures.
         """
+        rows = self.env.execute_query(self._values_sql(date_from, date_to, groupby, domain, company_ids))
+        width = len(groupby)
+        return {tuple(row[:width]): float(row[width] or 0.0) for row in rows}
+
+    def _values_sql(self, date_from, date_to, groupby=("user",), domain=None, company_ids=None):
+        """The query of ``_read_values``: the ``groupby`` columns, then the value. A 'team' or 'categ'
+        the measure has no field for comes out as NULL."""
         self.ensure_one()
         self = self.sudo()  # noqa: PLW0642 - the definition (ir.model.fields) is read as superuser
         model, query = self._query(date_from, date_to, domain, company_ids)
         alias = model._table
+
+        def optional(field):
+            return model._field_to_sql(alias, field.name, query) if field else SQL("NULL::integer")
+
         columns = {
             "user": lambda: self._owner_sql(model, query),
-            "team": lambda: model._field_to_sql(alias, self.team_field_id.name, query),
-            "categ": lambda: model._field_to_sql(alias, self.categ_field_id.name, query),
+            "team": lambda: optional(self.team_field_id),
+            "categ": lambda: optional(self.categ_field_id),
             "month": lambda: SQL(
                 "date_trunc('month', %s)::date", model._field_to_sql(alias, self.date_field_id.name, query)
             ),
@@ -257,9 +268,7 @@ class SpmMeasure(models.Model):
         sql = SQL("SELECT %s FROM %s WHERE %s", select, query.from_clause, query.where_clause or SQL("TRUE"))
         if keys:
             sql = SQL("%s GROUP BY %s", sql, SQL(", ").join(keys))
-        rows = self.env.execute_query(sql)
-        width = len(keys)
-        return {tuple(row[:width]): float(row[width] or 0.0) for row in rows}
+        return sql
 
     def _read_documents(self, date_from, date_to, domain=None, company_ids=None, with_categ=False):
         """The records behind the figures, one row each: ``[(id, user id, date, value)]``, the value

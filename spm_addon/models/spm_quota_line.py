@@ -12,15 +12,14 @@ LEVELS = [
     ("period", "Period"),
 ]
 PERIOD_TYPES = [("plan", "Whole Plan"), ("quarter", "Quarter"), ("month", "Month"), ("week", "Week")]
-FIGURE_FIELDS = (
-    "actual_amount",
-    "attainment",
-    "expected_amount",
-    "pace",
-    "projected_amount",
-    "gap_amount",
-    "refresh_date",
-)
+FIGURE_COLUMNS = {  # written by the plan's refresh in one UPDATE
+    "actual_amount": "numeric",
+    "attainment": "numeric",
+    "expected_amount": "numeric",
+    "pace": "numeric",
+    "projected_amount": "numeric",
+    "gap_amount": "numeric",
+}
 
 
 class SpmQuotaLine(models.Model):
@@ -79,7 +78,7 @@ class SpmQuotaLine(models.Model):
     pace = fields.Float(string="Pace (%)", readonly=True, digits=(16, 1), aggregator="avg")
     projected_amount = fields.Float(string="Projected", readonly=True, digits=(16, 2))
     gap_amount = fields.Float(string="Projected Gap", readonly=True, digits=(16, 2))
-    refresh_date = fields.Datetime(string="Figures Updated On", readonly=True)
+    refresh_date = fields.Datetime(related="plan_id.refresh_date")
     adjustment_ids = fields.One2many("spm.quota.adjustment", "line_id", string="Adjustments")
     adjustment_count = fields.Integer(compute="_compute_adjustment_count")
 
@@ -233,7 +232,7 @@ class SpmQuotaLine(models.Model):
         return lines
 
     def write(self, vals):
-        if set(vals) - set(FIGURE_FIELDS):
+        if set(vals) - set(FIGURE_COLUMNS):
             self.plan_id._check_editable()
         if "target" not in vals or self.env.context.get("spm_skip_target_rules"):
             return super().write(vals)

@@ -10,7 +10,7 @@ from odoo.tools import SQL
 
 from ..engine import allocation, pacing, periods, series
 from ..tools import bulk, xlsx
-from .spm_quota_line import FIGURE_FIELDS
+from .spm_quota_line import FIGURE_COLUMNS
 
 STATES = [("draft", "Draft"), ("active", "Active"), ("locked", "Locked"), ("closed", "Closed")]
 TIME_SPLITS = {
@@ -777,84 +777,115 @@ class SpmQuotaPlan(models.Model):
     def _refresh_figures(self, today=None):
         """Recompute actual, attainment, expected, pace, projection and gap of every line.
 
-        One grouped query per plan reads the measure; the figures are written in one UPDATE.
+        One grouped query per plan reads the measure; one UPDATE writes the lines whose figures
+        changed, so a refresh later the same day rewrites only the targets that got new sales.
         """
         today = today or fields.Date.context_today(self)
         now = fields.Datetime.now()
-        now_text = str(now)
         Line = self.env["spm.quota.line"]
+        Line.flush_model()
         for plan in self.filtered(lambda rec: rec.state != "closed"):
-            rows = plan._fetch_lines(
-                ["parent_id", "level", "team_id", "user_id", "categ_id", "date_from", "date_to", "target"]
-            )
-            if not rows:
-                continue
-            buckets = plan._figure_index(plan.date_from, plan.date_to)
-            children = defaultdict(list)
-            for row in rows:
-                children[row["parent_id"]].append(row)
-                row["actual"] = plan._bucket_total(buckets, row)
-            if not plan.measure_id.team_field_id:
-                for row in rows:
-                    if row["level"] == "team":
-                        row["actual"] = sum(kid["actual"] for kid in children.get(row["id"], []))
-            plan._compute_expected(children, children[None], today)
-            updates = []
-            for row in rows:
-                share = (
-                    row["expected"] / row["target"]
-                    if row["target"]
-                    else periods.elapsed_fraction(row["date_from"], row["date_to"], today)
-                )
-                figures = pacing.pacing(row["target"], row["actual"], share)
-                updates.append(
-                    (
-                        row["id"],
-                        row["actual"],
-                        pacing.attainment(row["actual"], row["target"]),
-                        figures["expected"],
-                        figures["pace"],
-                        figures["projected"],
-                        figures["gap"],
-                        now_text,
-                    )
-                )
-            Line.flush_model()
-            bulk.update_rows(
-                self.env.cr,
-                "spm_quota_line",
-                {
-                    "actual_amount": "float8",
-                    "attainment": "float8",
-                    "expected_amount": "float8",
-                    "pace": "float8",
-                    "projected_amount": "float8",
-                    "gap_amount": "float8",
-                    "refresh_date": "timestamp",
-                },
-                updates,
-                formatted=True,
-            )
+            changed = plan._compute_figures(today)
+            if changed:
+                bulk.update_rows(self.env.cr, "spm_quota_line", FIGURE_COLUMNS, changed, formatted=True)
             plan.sudo().refresh_date = now
-        Line.invalidate_model(list(FIGURE_FIELDS))
+        Line.invalidate_model(list(FIGURE_COLUMNS))
 
-    def _compute_expected(self, children, roots, today):
-        """Expected-to-date of every row, bottom-up: leaves by working days, parents from their split."""
+    def _compute_figures(self, today):
+        """The figures of the plan's lines on ``today``: ``[(id, actual, attainment, expected, pace,
+        projected, gap)]`` of the lines whose stored figures differ.
+
+        The actuals come from one query: the measure grouped by salesperson, team, category and
+        month (or day), summed over each line's scope and dates. The lines are then walked deepest
+        first, so that every parent meets its split complete: the seasonal expected-to-date of a
+        parent is its split's expected-to-date scaled to its own target (leaves go by working days),
+        and team actuals add up their salespeople when the measure has no team.
+        """
+        self.ensure_one()
+        grain = self._buckets_groupby()[-1]
+        figures = self.measure_id._values_sql(
+            self.date_from, self.date_to, ("user", "team", "categ", grain), company_ids=self.company_id.ids
+        )
+        with bulk.without_jit(self.env.cr):
+            rows = self._read_figure_rows(figures)
+        sum_teams = not self.measure_id.team_field_id
         seasonal = self.expected_basis == "seasonal"
-        stack = [(row, False) for row in roots]
-        while stack:
-            row, visited = stack.pop()
-            kids = children.get(row["id"], [])
-            if kids and not visited:
-                stack.append((row, True))
-                stack.extend((kid, False) for kid in kids)
-                continue
-            fraction = periods.elapsed_fraction(row["date_from"], row["date_to"], today)
-            kid_target = sum(kid["target"] for kid in kids)
-            if seasonal and kids and kid_target:
-                row["expected"] = sum(kid["expected"] for kid in kids) * row["target"] / kid_target
+        split = defaultdict(lambda: [0.0, 0.0, 0.0])  # parent id -> actual, target, expected of its split
+        changed = []
+        for line_id, parent_id, level, start, end, target, measured, *stored in rows:
+            kids = split.pop(line_id, None)
+            actual = (kids[0] if kids else 0.0) if sum_teams and level == "team" else measured
+            fraction = periods.elapsed_fraction(start, end, today)
+            if seasonal and kids and kids[1]:
+                expected = kids[2] * target / kids[1]
             else:
-                row["expected"] = row["target"] * fraction
+                expected = target * fraction
+            if parent_id:
+                totals = split[parent_id]
+                totals[0] += actual
+                totals[1] += target
+                totals[2] += expected
+            figures = pacing.pacing(target, actual, expected / target if target else fraction)
+            values = (
+                actual,
+                pacing.attainment(actual, target),
+                figures["expected"],
+                figures["pace"],
+                figures["projected"],
+                figures["gap"],
+            )
+            if values != tuple(stored):  # stored as numeric from their exact text: equal when unchanged
+                changed.append((line_id, *values))
+        return changed
+
+    def _read_figure_rows(self, figures):
+        """The plan's lines, deepest first, with their actual: the measure's grouped ``figures`` summed
+        over each line's scope (its salesperson, else its team, else everything; within its category
+        and subcategories) and dates. Columns: id, parent id, level, start, end, target, actual, then
+        the stored figures in the order of ``FIGURE_COLUMNS``."""
+        return self.env.execute_query(
+            SQL(
+                """
+            WITH fig (user_id, team_id, categ_id, day, amount) AS MATERIALIZED (%(figures)s),
+            line AS MATERIALIZED (
+                SELECT line.id, line.parent_id, line.level, line.depth, line.user_id, line.team_id, line.date_from,
+                       line.date_to, categ.parent_path AS categ_path, line.target, line.actual_amount,
+                       line.attainment, line.expected_amount, line.pace, line.projected_amount, line.gap_amount
+                  FROM spm_quota_line line LEFT JOIN product_category categ ON categ.id = line.categ_id
+                 WHERE line.plan_id = %(plan)s
+            ),
+            scoped AS (
+                SELECT line.id, line.date_from, line.date_to, line.categ_path, fig.day, fig.categ_id, fig.amount
+                  FROM line JOIN fig ON fig.user_id = line.user_id
+                UNION ALL
+                SELECT line.id, line.date_from, line.date_to, line.categ_path, fig.day, fig.categ_id, fig.amount
+                  FROM line JOIN fig ON fig.team_id = line.team_id
+                 WHERE line.user_id IS NULL
+                UNION ALL
+                SELECT line.id, line.date_from, line.date_to, line.categ_path, fig.day, fig.categ_id, fig.amount
+                  FROM line CROSS JOIN fig
+                 WHERE line.user_id IS NULL AND line.team_id IS NULL
+            ),
+            actual AS (
+                SELECT id, SUM(amount) AS amount
+                  FROM scoped
+                 WHERE day BETWEEN date_from AND date_to
+                   AND (categ_path IS NULL OR starts_with(
+                        (SELECT categ.parent_path FROM product_category categ WHERE categ.id = scoped.categ_id),
+                        categ_path))
+              GROUP BY id
+            )
+            SELECT line.id, line.parent_id, line.level, line.date_from, line.date_to, COALESCE(line.target, 0)::float8,
+                   COALESCE(actual.amount, 0)::float8, line.actual_amount::float8, line.attainment::float8,
+                   line.expected_amount::float8, line.pace::float8, line.projected_amount::float8,
+                   line.gap_amount::float8
+              FROM line LEFT JOIN actual ON actual.id = line.id
+          ORDER BY line.depth DESC, line.id
+                """,
+                figures=figures,
+                plan=self.id,
+            )
+        )
 
     # Alerts
 

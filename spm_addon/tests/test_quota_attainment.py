@@ -100,3 +100,58 @@ class TestQuotaAttainment(SpmCommon):
         self._order(self.rep2, 2_000, date(2026, 5, 5))
         action = self.rep1_line.action_view_sources()
         self.assertEqual(self.env[action["res_model"]].search(action["domain"]), order)
+
+    def test_refresh_rewrites_only_changed_lines(self):
+        self._order(self.rep1, 36_000, date(2026, 2, 10))
+        self.plan._refresh_figures(today=self.mid_year)
+        self.assertEqual(self.plan._compute_figures(self.mid_year), [])  # up to date: nothing to write
+        # a new order of 12,000 on 10 February changes the five targets whose scope and dates hold it
+        self._order(self.rep1, 12_000, date(2026, 2, 10))
+        changed = {row[0]: row[1] for row in self.plan._compute_figures(self.mid_year)}
+        quarter = self._line(self.plan, user_id=self.rep1, period_type="quarter", date_from=date(2026, 1, 1))
+        february = self._line(self.plan, user_id=self.rep1, period_type="month", date_from=date(2026, 2, 1))
+        expected = {
+            self.plan.root_line_id.id: 48_000,
+            self.team_a_line.id: 48_000,
+            self.rep1_line.id: 48_000,
+            quarter.id: 48_000,
+            february.id: 48_000,
+        }
+        self.assertEqual(changed, expected)
+        self.plan._refresh_figures(today=self.mid_year)
+        self.assertEqual(february.actual_amount, 48_000)
+        self.assertAlmostEqual(february.attainment, 288.0, places=3)  # 48,000 / 16,666.67
+        # the next day moves expected-to-date (and pace) of the lines whose period holds it
+        next_day = {row[0] for row in self.plan._compute_figures(date(2026, 7, 1))}
+        running = self.plan.line_ids.filtered(lambda line: line.date_from <= date(2026, 7, 1) <= line.date_to)
+        self.assertEqual(next_day, set(running.ids))
+
+    def test_category_attainment_takes_in_subcategories(self):
+        laptops = self.env["product.category"].create({"name": "Laptops", "parent_id": self.categ_hw.id})
+        laptop = self.product.copy({"name": "Laptop", "categ_id": laptops.id})
+        plan = self._plan(
+            name="2026 by category",
+            measure_id=self.env.ref("spm_addon.spm_measure_sales_revenue_categ").id,
+            split_by_category=True,
+            categ_ids=[(6, 0, (self.categ_hw | self.categ_sv).ids)],
+            team_ids=[(6, 0, self.team_a.ids)],
+            allocation_method="equal",
+            time_split="quarter",
+        )
+        plan.action_allocate()
+        plan.action_activate()
+        self._order(self.rep1, 10_000, date(2026, 5, 4), product=laptop)
+        self._order(self.rep1, 5_000, date(2026, 5, 6), product=self.service)
+        self._order(self.rep2, 7_000, date(2026, 8, 6), product=self.product)
+        plan._refresh_figures(today=self.mid_year)
+        hardware = self._line(plan, level="categ", user_id=self.rep1, categ_id=self.categ_hw)
+        services = self._line(plan, level="categ", user_id=self.rep1, categ_id=self.categ_sv)
+        q2_hardware = hardware.child_ids.filtered(lambda line: line.date_from == date(2026, 4, 1))
+        self.assertEqual(hardware.actual_amount, 10_000)  # the laptop's category is under Hardware
+        self.assertEqual(q2_hardware.actual_amount, 10_000)
+        self.assertEqual(services.actual_amount, 5_000)
+        self.assertEqual(self._line(plan, level="user", user_id=self.rep1).actual_amount, 15_000)
+        self.assertEqual(self._line(plan, level="team", team_id=self.team_a).actual_amount, 22_000)
+        # equal split: 1,200,000 / 2 reps / 2 categories = 300,000 of hardware; 10,000 is 3.33 %
+        self.assertEqual(hardware.target, 300_000)
+        self.assertAlmostEqual(hardware.attainment, 10_000 / 300_000 * 100, places=6)
