@@ -31,11 +31,11 @@ def test_split_period_quarters_months_weeks():
     quarters = periods.split_period(date(2026, 1, 1), date(2026, 12, 31), "quarter")
     assert quarters[1] == (date(2026, 4, 1), date(2026, 6, 30))
     months = periods.split_period(date(2026, 1, 15), date(2026, 3, 10), "month")
-    assert months == [
+    assert months == (
         (date(2026, 1, 15), date(2026, 1, 31)),
         (date(2026, 2, 1), date(2026, 2, 28)),
         (date(2026, 3, 1), date(2026, 3, 10)),
-    ]
+    )
     weeks = periods.split_period(date(2026, 2, 1), date(2026, 2, 28), "week")
     assert weeks[0] == (date(2026, 2, 1), date(2026, 2, 1))  # 1 Feb 2026 is a Sunday
     assert weeks[1] == (date(2026, 2, 2), date(2026, 2, 8))

@@ -9,10 +9,11 @@ def _month_end(day):
     return nxt - timedelta(days=1)
 
 
+@lru_cache(maxsize=1024)
 def split_period(date_from, date_to, unit):
-    """Cut [date_from, date_to] into consecutive ``unit`` periods ('quarter', 'month', 'week').
-
-    Months and quarters follow the calendar; the first and last part are clipped to the range.
+    """Cut [date_from, date_to] into consecutive ``unit`` periods ('quarter', 'month', 'week'): a tuple
+    of (start, end). Months and quarters follow the calendar; the first and last part are clipped to
+    the range. Cached: every salesperson of a cascade splits the same dates.
     """
     if date_to < date_from:
         raise ValueError("the period ends before it starts")
@@ -31,7 +32,7 @@ def split_period(date_from, date_to, unit):
         end = min(end, date_to)
         parts.append((start, end))
         start = end + timedelta(days=1)
-    return parts
+    return tuple(parts)
 
 
 def working_days(date_from, date_to, holidays=()):

@@ -647,12 +647,13 @@ class SpmQuotaPlan(models.Model):
         if self.allocation_method != "manual" or not root["target"]:
             root["target"] = self.target_amount
         digits = self.currency_id.decimal_places
+        method, seasonal = self.allocation_method, self.use_seasonality
         stack = [root]
         while stack:
             parent = stack.pop()
             kids = children.get(parent["id"], [])
             if kids:
-                self._split(parent, kids, children, digits)
+                self._split(parent, kids, children, digits, method, seasonal)
                 stack.extend(kids)
         Line.flush_model()
         self._insert_lines([row for row in rows if row.get("new")])
@@ -667,18 +668,19 @@ class SpmQuotaPlan(models.Model):
             )
         )
 
-    def _split(self, parent, kids, children, digits):
-        """Set the targets of ``kids`` so that they sum to ``parent``'s target."""
+    @staticmethod
+    def _split(parent, kids, children, digits, method, seasonal):
+        """Set the targets of ``kids`` so that they sum to ``parent``'s target, by the plan's allocation
+        ``method``; periods in proportion to their history when ``seasonal``."""
         pinned = [kid for kid in kids if kid["is_pinned"]]
         free = [kid for kid in kids if not kid["is_pinned"]]
         if not free:
             return
         level = free[0]["level"]
-        method = self.allocation_method
         if level in ("team", "user") and method == "manual":
             return
         if level == "period":
-            use_history = self.use_seasonality
+            use_history = seasonal
         else:
             use_history = method == "history" or level == "categ"
         if use_history and level == "period" and min(kid["history"] for kid in free) <= 0:
