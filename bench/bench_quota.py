@@ -5,8 +5,9 @@
 Times (a) building and allocating a full cascade (company > teams > salespeople > quarters > months,
 history-based, seasonal) and (b) recomputing the attainment of every line: first right after the
 allocation (every line gets its figures), then (b') the next day, when only the lines whose figures
-moved are written. Compares them with the same actuals computed by one hand-written SQL GROUP BY,
-run like ours without PostgreSQL's JIT compiler. Everything is rolled back at the end.
+moved are written. Compares them with the same actuals and attainment of every line (salesperson,
+team and company lines) computed by one hand-written SQL GROUP BY, run like ours without
+PostgreSQL's JIT compiler. Everything is rolled back at the end.
 """
 
 import os
@@ -21,18 +22,33 @@ from odoo.tools import SQL
 
 RAW_SQL = """
 WITH actual AS (
-    SELECT o.user_id, date_trunc('month', o.date_order)::date AS month,
+    SELECT o.user_id, o.team_id, date_trunc('month', o.date_order)::date AS month,
            SUM(o.amount_untaxed / COALESCE(NULLIF(o.currency_rate, 0), 1)) AS amount
       FROM sale_order o
      WHERE o.state = 'sale' AND o.company_id = %(company)s
        AND o.date_order >= %(start)s AND o.date_order < %(stop)s
-  GROUP BY 1, 2
+  GROUP BY 1, 2, 3
+), line_actual AS (
+    SELECT l.id, l.target, SUM(a.amount) AS amount
+      FROM spm_quota_line l
+      LEFT JOIN actual a ON a.user_id = l.user_id AND a.month BETWEEN l.date_from AND l.date_to
+     WHERE l.plan_id = %(plan)s AND l.user_id IS NOT NULL
+  GROUP BY l.id
+    UNION ALL
+    SELECT l.id, l.target, SUM(a.amount)
+      FROM spm_quota_line l
+      LEFT JOIN actual a ON a.team_id = l.team_id AND a.month BETWEEN l.date_from AND l.date_to
+     WHERE l.plan_id = %(plan)s AND l.user_id IS NULL AND l.team_id IS NOT NULL
+  GROUP BY l.id
+    UNION ALL
+    SELECT l.id, l.target, SUM(a.amount)
+      FROM spm_quota_line l
+      LEFT JOIN actual a ON a.month BETWEEN l.date_from AND l.date_to
+     WHERE l.plan_id = %(plan)s AND l.user_id IS NULL AND l.team_id IS NULL
+  GROUP BY l.id
 )
-SELECT l.id, COALESCE(SUM(a.amount), 0)
-  FROM spm_quota_line l
-  LEFT JOIN actual a ON a.user_id = l.user_id AND a.month BETWEEN l.date_from AND l.date_to
- WHERE l.plan_id = %(plan)s AND l.user_id IS NOT NULL
- GROUP BY l.id
+SELECT id, COALESCE(amount, 0), COALESCE(amount, 0) * 100 / NULLIF(target, 0)
+  FROM line_actual
 """
 
 
@@ -105,7 +121,8 @@ def main():
 
 
 RAW_UPDATE = f"""
-UPDATE spm_quota_line l SET actual_amount = r.amount FROM ({RAW_SQL}) AS r(id, amount) WHERE l.id = r.id
+UPDATE spm_quota_line l SET actual_amount = r.amount, attainment = COALESCE(r.attainment, 0)
+  FROM ({RAW_SQL}) AS r(id, amount, attainment) WHERE l.id = r.id
 """
 
 
@@ -114,19 +131,26 @@ def report(env, plan, line_count, year, timer):
 
     company = plan.company_id
     params = {"company": company.id, "start": date(year, 1, 1), "stop": date(year + 1, 1, 1), "plan": plan.id}
-    with timer("raw", "(c) raw SQL GROUP BY of the same actuals (user lines)"), bulk.without_jit(env.cr):
+    with timer("raw", "(c) raw SQL GROUP BY of the same actuals and attainment"), bulk.without_jit(env.cr):
         env.cr.execute(RAW_SQL, params)
-        raw = dict(env.cr.fetchall())
-    ours = dict(
-        env.execute_query(
-            SQL("SELECT id, actual_amount FROM spm_quota_line WHERE plan_id = %s AND user_id IS NOT NULL", plan.id)
+        raw = {line_id: (actual, attainment or 0) for line_id, actual, attainment in env.cr.fetchall()}
+    ours = {
+        line_id: (actual, attainment)
+        for line_id, actual, attainment in env.execute_query(
+            SQL("SELECT id, actual_amount, attainment FROM spm_quota_line WHERE plan_id = %s", plan.id)
         )
-    )
-    with timer("raw_update", "(d) raw SQL GROUP BY + UPDATE of the same actuals"), bulk.without_jit(env.cr):
+    }
+    with timer("raw_update", "(d) raw SQL GROUP BY + UPDATE of the same figures"), bulk.without_jit(env.cr):
         env.cr.execute(RAW_UPDATE, params)
     env.cr.rollback()
-    mismatches = [i for i, v in raw.items() if abs(float(v) - float(ours[i])) > 0.01]
-    print(f"  lines: {line_count}; user-level lines compared: {len(raw)}; mismatches: {len(mismatches)}")
+    mismatches = [
+        line_id
+        for line_id, figures in raw.items()
+        if any(abs(float(a) - float(b)) > 0.01 for a, b in zip(figures, ours[line_id], strict=True))
+    ]
+    if len(raw) != line_count:
+        mismatches.append("count")
+    print(f"  lines: {line_count}; lines compared (actual, attainment): {len(raw)}; mismatches: {len(mismatches)}")
     total_target = plan.root_line_id.target
     print(f"  company target {total_target:,.2f}; attainment {plan.root_line_id.attainment:.1f} %")
     print(f"  peak memory {peak_memory_mb():.0f} MB")
