@@ -71,6 +71,11 @@ def _quarter(day):
     return date(end.year, (end.month - 1) // 3 * 3 + 1, 1), end
 
 
+def _quarter_label(day):
+    """'2026 Q3' for a day of that quarter."""
+    return f"{day.year} Q{(day.month + 2) // 3}"
+
+
 def appraisal_setup(env, today, log=print, max_reps=2000):
     """Two campaigns of the shipped sales template per company: the quarter before last, reviewed and
     closed (grades, ranks, badges), and the last quarter, running. Skipped above ``max_reps``
@@ -83,15 +88,9 @@ def appraisal_setup(env, today, log=print, max_reps=2000):
         teams, members = _demo_teams(env, company)
         if not members or members > max_reps or Campaign.search_count([("company_id", "=", company.id)]):
             continue
+        base = {"template_id": template.id, "company_id": company.id, "team_ids": [(6, 0, teams.ids)]}
         closed = Campaign.create(
-            {
-                "name": f"{before_from.year} Q{(before_from.month + 2) // 3}",
-                "template_id": template.id,
-                "company_id": company.id,
-                "team_ids": [(6, 0, teams.ids)],
-                "date_from": before_from,
-                "date_to": before_to,
-            }
+            {**base, "name": _quarter_label(before_from), "date_from": before_from, "date_to": before_to}
         )
         closed.with_company(company).action_start()
         appraisals = closed.appraisal_ids
@@ -103,10 +102,8 @@ def appraisal_setup(env, today, log=print, max_reps=2000):
         closed.action_close()
         running = Campaign.create(
             {
-                "name": f"{last_from.year} Q{(last_from.month + 2) // 3}",
-                "template_id": template.id,
-                "company_id": company.id,
-                "team_ids": [(6, 0, teams.ids)],
+                **base,
+                "name": _quarter_label(last_from),
                 "date_from": last_from,
                 "date_to": last_to,
                 "date_deadline": today + timedelta(days=14),
@@ -175,18 +172,15 @@ def incentive_setup(env, today, log=print, max_reps=2000):
             }
         )
         plan.action_activate()
-        if before_from.year == year_from.year:
-            locked = Run.create(
-                {"name": f"{before_from.year} Q{(before_from.month + 2) // 3}", "plan_id": plan.id,
-                 "date_from": before_from, "date_to": before_to}
+        for quarter_from, quarter_to in ((before_from, before_to), (last_from, last_to)):
+            if quarter_from.year != year_from.year:
+                continue
+            run = Run.create(
+                {"name": _quarter_label(quarter_from), "plan_id": plan.id, "date_from": quarter_from,
+                 "date_to": quarter_to}
             )  # fmt: skip
-            locked.action_compute()
-            locked.action_approve()
-            locked.action_lock()
-        if last_from.year == year_from.year:
-            draft = Run.create(
-                {"name": f"{last_from.year} Q{(last_from.month + 2) // 3}", "plan_id": plan.id,
-                 "date_from": last_from, "date_to": last_to}
-            )  # fmt: skip
-            draft.action_compute()
+            run.action_compute()
+            if quarter_from == before_from:  # the older quarter is paid: approved and locked
+                run.action_approve()
+                run.action_lock()
         log(f"{company.name}: commission plan {plan.name} with {len(plan.run_ids)} payout runs")
