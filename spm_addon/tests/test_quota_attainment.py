@@ -128,7 +128,10 @@ class TestQuotaAttainment(SpmCommon):
 
     def test_category_attainment_takes_in_subcategories(self):
         laptops = self.env["product.category"].create({"name": "Laptops", "parent_id": self.categ_hw.id})
-        laptop = self.product.copy({"name": "Laptop", "categ_id": laptops.id})
+        laptop = self.env["product.product"].create(
+            {"name": "Laptop", "categ_id": laptops.id, "taxes_id": [(5, 0, 0)], "invoice_policy": "order"}
+        )
+        self.assertEqual(laptop.categ_id.parent_id, self.categ_hw)
         plan = self._plan(
             name="2026 by category",
             measure_id=self.env.ref("spm_addon.spm_measure_sales_revenue_categ").id,
