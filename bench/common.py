@@ -15,7 +15,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 def addons_path():
     """Odoo's addons folders and this repository (where spm_addon lives)."""
     odoo_root = os.path.dirname(os.path.dirname(os.path.abspath(odoo.__file__)))
-    paths = [os.path.join(odoo_root, "addons"), os.path.join(odoo_root, "odoo", "addons"), ROOT]
+    paths = [os.path.join(odoo_root, "odoo", "addons"), os.path.join(odoo_root, "addons"), ROOT]
     return ",".join(path for path in paths if os.path.isdir(path))
 
 

@@ -29,7 +29,7 @@ def main():
     odoo_root = os.path.dirname(os.path.dirname(os.path.abspath(odoo.__file__)))
     addons = ",".join(
         p
-        for p in (os.path.join(odoo_root, "addons"), os.path.join(odoo_root, "odoo", "addons"), ROOT)
+        for p in (os.path.join(odoo_root, "odoo", "addons"), os.path.join(odoo_root, "addons"), ROOT)
         if os.path.isdir(p)
     )
     config.parse_config(
