@@ -8,7 +8,8 @@ from odoo.tests import TransactionCase, new_test_user
 class SpmCommon(TransactionCase):
     """A small sales world: three teams, five salespeople, a product and a customer.
 
-    Team A (leader manager_a): rep1, rep2. Team B (leader manager_b): rep3, rep4. Team C: rep5.
+    Team A (leader manager_a): rep1, rep2. Team B (leader manager_b): rep3, rep4. Team C (leader
+    spm_admin): rep5. ``finance`` is in the Finance group only.
     """
 
     @classmethod
@@ -35,6 +36,9 @@ class SpmCommon(TransactionCase):
             "manager_b",
             groups="sales_team.group_sale_salesman_all_leads,spm_addon.group_spm_manager",
             name="Max Manager",
+        )
+        cls.finance = new_test_user(
+            cls.env, "finance", groups="base.group_user,spm_addon.group_spm_finance", name="Fay Finance"
         )
         cls.reps = [new_test_user(cls.env, f"rep{i}", groups=sales_groups, name=f"Rep {i}") for i in range(1, 6)]
         cls.rep1, cls.rep2, cls.rep3, cls.rep4, cls.rep5 = cls.reps
