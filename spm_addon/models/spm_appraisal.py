@@ -1,6 +1,17 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..tools import access
+
+# written by the workflow and the campaign's computation only (server code), never by a client
+SERVER_FIELDS = {
+    "campaign_id", "template_id", "company_id", "employee_id", "user_id", "team_id", "state", "is_published",
+    "score", "result_score", "behaviour_score", "satisfaction_score", "custom_score",
+    "previous_score", "grade_id", "final_grade_id", "rank_team", "rank_company",
+}  # fmt: skip
+# the assessment itself: each written by whom the stage allows
+STAGE_FIELDS = {"self_comment", "manager_comment", "calibrated_grade_id", "manager_user_id"}
+
 STATES = [
     ("self", "Self-Assessment"),
     ("review", "Manager Review"),
@@ -77,22 +88,27 @@ class SpmAppraisal(models.Model):
                 )
 
     def write(self, vals):
-        if not self.env.su and not self.env.context.get("spm_appraisal_compute"):
+        if not self.env.su:
             self._check_can_write(vals)
         return super().write(vals)
 
-    def _refuse_fields(self, names):
-        """Refuse a change of the fields ``names`` of this appraisal or its lines at this stage."""
+    def _refuse_fields(self, names, record=None):
+        """Refuse a change of the fields ``names`` of this appraisal (or of its line ``record``) at
+        this stage, naming them as the user reads them."""
         if names:
+            fields_ = (record or self)._fields
             raise UserError(
                 self.env._(
                     "You cannot change %(fields)s of the appraisal of %(employee)s at this stage.",
-                    fields=", ".join(sorted(names)),
+                    fields=", ".join(sorted(fields_[name]._description_string(self.env) for name in names)),
                     employee=self.employee_id.name,
                 )
             )
 
     def _check_can_write(self, vals):
+        """A done appraisal never changes. The fields the workflow computes (SERVER_FIELDS) are written
+        by the server only; the assessment fields (STAGE_FIELDS) by whom the stage allows; every other
+        field (an admin's custom fields, for instance) follows the user's access rights."""
         user = self.env.user
         is_manager = user.has_group("spm_addon.group_spm_manager")
         is_admin = user.has_group("spm_addon.group_spm_admin")
@@ -104,31 +120,45 @@ class SpmAppraisal(models.Model):
                         employee=appraisal.employee_id.name,
                     )
                 )
-            allowed = {"message_main_attachment_id", "line_ids"}  # lines check their own fields
+            allowed = set()
             if appraisal.state == "self" and appraisal.user_id == user:
                 allowed.add("self_comment")
             if is_manager and appraisal.state in ("review", "calibration"):
                 allowed |= {"manager_comment", "calibrated_grade_id"}
             if is_admin:
                 allowed |= {"manager_comment", "calibrated_grade_id", "self_comment", "manager_user_id"}
-            appraisal._refuse_fields(set(vals) - allowed)
+            appraisal._refuse_fields((set(vals) & (SERVER_FIELDS | STAGE_FIELDS)) - allowed)
 
     def _set_state(self, state):
-        self.with_context(spm_appraisal_compute=True).write({"state": state})
+        """Move to ``state``: server code, called by the buttons once they checked the caller."""
+        self.sudo().write({"state": state})
 
     def action_submit_self(self):
         """The employee hands the self-assessment to the manager."""
+        self.check_access("write")
         for appraisal in self:
             if appraisal.state != "self":
                 raise UserError(self.env._("Only an appraisal in self-assessment can be submitted."))
             if appraisal.user_id != self.env.user and not self.env.user.has_group("spm_addon.group_spm_manager"):
                 raise UserError(self.env._("Only the employee submits their self-assessment."))
-        self.sudo()._set_state("review")
+        self._close_activities("spm_addon.mail_activity_type_spm_appraisal_self")
+        self._set_state("review")
         self.sudo()._schedule_review()
         if self.user_id == self.env.user:
             # the review is confidential until published: back to the employee's own appraisals
             return self.env["ir.actions.act_window"]._for_xml_id("spm_addon.spm_appraisal_action_my")
         return True
+
+    def _close_activities(self, type_xmlid):
+        """Mark done the open activities of this type on these appraisals, whoever they are for (the
+        campaign schedules them in bulk, so they are not the mixin's 'automated' ones)."""
+        self.env["mail.activity"].sudo().search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("activity_type_id", "=", self.env.ref(type_xmlid).id),
+            ]
+        ).action_feedback()
 
     def _schedule_review(self):
         activity_type = self.env.ref("spm_addon.mail_activity_type_spm_appraisal_review")
@@ -142,8 +172,8 @@ class SpmAppraisal(models.Model):
 
     def action_submit_review(self):
         """The manager finishes the review: to calibration, or done when the template has none."""
-        if not self.env.user.has_group("spm_addon.group_spm_manager"):
-            raise UserError(self.env._("Only a manager completes a review."))
+        access.require(self.env, "manager", self.env._("Only a manager completes a review."))
+        self.check_access("write")
         for appraisal in self:
             if appraisal.state != "review":
                 raise UserError(self.env._("Only an appraisal in manager review can be completed."))
@@ -156,7 +186,7 @@ class SpmAppraisal(models.Model):
                         criteria=", ".join(missing.mapped("name")),
                     )
                 )
-        self.activity_feedback(["spm_addon.mail_activity_type_spm_appraisal_review"])
+        self._close_activities("spm_addon.mail_activity_type_spm_appraisal_review")
         with_calibration = self.filtered("template_id.has_calibration")
         with_calibration._set_state("calibration")
         (self - with_calibration)._publish()
@@ -164,7 +194,7 @@ class SpmAppraisal(models.Model):
 
     def _publish(self):
         """Lock the appraisals, show them to their employees and tell them."""
-        self.with_context(spm_appraisal_compute=True).write({"state": "done", "is_published": True})
+        self.sudo().write({"state": "done", "is_published": True})
         for appraisal in self:
             appraisal.message_post(
                 body=self.env._(

@@ -5,7 +5,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..engine import curves
-from ..tools import bulk
+from ..tools import access, bulk
 
 CATEGORY_COLUMNS = {
     "result": "result_score",
@@ -78,6 +78,7 @@ class SpmAppraisalCampaign(models.Model):
     def action_start(self):
         """Create the appraisals of every salesperson in scope, compute them and open them."""
         self.ensure_one()
+        access.require(self.env, "admin", self.env._("Only an SPM administrator starts an appraisal campaign."))
         if self.state != "draft":
             raise UserError(self.env._("Only a draft campaign can be started."))
         appraisals = self._generate_appraisals()
@@ -91,6 +92,7 @@ class SpmAppraisalCampaign(models.Model):
         return True
 
     def action_compute(self):
+        access.require(self.env, "admin", self.env._("Only an SPM administrator recomputes an appraisal campaign."))
         for campaign in self:
             if campaign.state != "running":
                 raise UserError(self.env._("Only a running campaign is computed."))
@@ -100,6 +102,7 @@ class SpmAppraisalCampaign(models.Model):
     def action_close(self):
         """Close: every appraisal reviewed, the forced distribution respected; lock, publish, award."""
         self.ensure_one()
+        access.require(self.env, "admin", self.env._("Only an SPM administrator closes an appraisal campaign."))
         if self.state != "running":
             raise UserError(self.env._("Only a running campaign can be closed."))
         pending = self.appraisal_ids.filtered(lambda a: a.state in ("self", "review"))

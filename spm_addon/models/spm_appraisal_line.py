@@ -3,6 +3,12 @@ from odoo.exceptions import UserError
 
 from .spm_kpi import CATEGORIES
 
+# written by the campaign's computation only (server code), never by a client
+SERVER_FIELDS = {
+    "appraisal_id", "campaign_id", "user_id", "company_id", "template_line_id", "sequence", "kind", "kpi_id",
+    "criterion_id", "name", "category", "weight", "actual", "target", "attainment", "has_value", "score",
+    "weighted_score",
+}  # fmt: skip
 SELF_FIELDS = {"self_rating", "self_comment"}
 MANAGER_FIELDS = {"manager_rating", "manager_comment"}
 RATINGS = [("1", "1"), ("2", "2"), ("3", "3"), ("4", "4"), ("5", "5")]
@@ -85,7 +91,7 @@ class SpmAppraisalLine(models.Model):
         )
 
     def write(self, vals):
-        if not self.env.su and not self.env.context.get("spm_appraisal_compute"):
+        if not self.env.su:
             self._check_can_write(vals)
         result = super().write(vals)
         if "manager_rating" in vals:
@@ -107,7 +113,8 @@ class SpmAppraisalLine(models.Model):
                 allowed |= MANAGER_FIELDS
             if self.env.user.has_group("spm_addon.group_spm_admin"):
                 allowed |= MANAGER_FIELDS | SELF_FIELDS
-            appraisal._refuse_fields(set(vals) - allowed)
+            protected = SERVER_FIELDS | SELF_FIELDS | MANAGER_FIELDS
+            appraisal._refuse_fields((set(vals) & protected) - allowed, line)
 
     def action_view_sources(self):
         """The records behind the KPI's actual (the user's own access rights apply)."""

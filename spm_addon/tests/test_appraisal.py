@@ -315,3 +315,68 @@ class TestAppraisal(SpmCommon):
         self.assertEqual(action["res_model"], "survey.invite")
         self.assertEqual(action["context"]["default_partner_ids"], self.customer.ids)
         self.assertEqual(action["context"]["default_survey_id"], self.env.ref("spm_addon.spm_survey_satisfaction").id)
+
+    def test_trust_no_client_context_grants_anything(self):
+        """Workflow fields are the server's: no context key a client can send lets anyone set them."""
+        campaign = self._campaign()
+        campaign.action_start()
+        mine = self._appraisal(campaign, self.rep1)
+        grade_s = self.template.grade_ids.filtered(lambda g: g.name == "S")
+        forged = {"spm_appraisal_compute": True, "spm_skip_target_rules": True, "spm_payout_unlock": True}
+        as_rep = mine.with_user(self.rep1).with_context(**forged)
+        with self.assertRefused(UserError, "Score"):
+            as_rep.write({"score": 150.0, "grade_id": grade_s.id})
+        with self.assertRefused(UserError, "State"):
+            as_rep.write({"state": "done"})
+        with self.assertRefused(UserError, "Score"):
+            self._line(mine, kpi=self.kpi_revenue).with_user(self.rep1).with_context(**forged).write({"score": 150})
+        with self.assertRefused(UserError, "Manager Rating"):  # a rating is the manager's, not the employee's
+            self._line(mine, kind="criterion").with_user(self.rep1).with_context(**forged).write(
+                {"manager_rating": "5"}
+            )
+        self.assertNotEqual(mine.score, 150.0)
+        self.assertEqual(mine.state, "self")
+        # the campaign's buttons are the administrator's, whatever the context
+        for user in (self.rep1, self.manager_a, self.finance):
+            with self.assertRaises(AccessError):
+                campaign.with_user(user).with_context(**forged).action_compute()
+            with self.assertRaises(AccessError):
+                campaign.with_user(user).with_context(**forged).action_close()
+        # published and done: still refused with the context
+        self._review_all(campaign)
+        campaign.action_close()
+        self.assertEqual(mine.state, "done")
+        with self.assertRefused(UserError, "done and locked"):
+            mine.with_user(self.rep1).with_context(**forged).write({"score": 150.0, "grade_id": grade_s.id})
+        with self.assertRefused(UserError, "done and locked"):
+            mine.with_user(self.manager_a).with_context(**forged).write({"manager_comment": "rewritten"})
+        self.assertNotEqual(mine.final_grade_id, grade_s)
+
+    def test_trust_review_only_by_the_team_manager(self):
+        campaign = self._campaign()
+        campaign.action_start()
+        mine = self._appraisal(campaign, self.rep1)
+        mine.with_user(self.rep1).action_submit_self()
+        self._line(mine, kind="criterion").write({"manager_rating": "3"})
+        with self.assertRaises(AccessError):  # manager_b leads team B, not team A
+            mine.with_user(self.manager_b).action_submit_review()
+        with self.assertRaises(AccessError):  # a salesperson never completes a review
+            mine.with_user(self.rep1).action_submit_review()
+        self.assertEqual(mine.state, "review")
+        mine.with_user(self.manager_a).action_submit_review()
+        self.assertEqual(mine.state, "calibration")
+
+    def test_submitting_closes_the_self_assessment_activity(self):
+        campaign = self._campaign()
+        campaign.action_start()
+        mine = self._appraisal(campaign, self.rep1)
+        self_type = self.env.ref("spm_addon.mail_activity_type_spm_appraisal_self")
+        review_type = self.env.ref("spm_addon.mail_activity_type_spm_appraisal_review")
+        self.assertEqual(mine.activity_ids.activity_type_id, self_type)
+        mine.with_user(self.rep1).action_submit_self()
+        self.assertFalse(mine.activity_ids.filtered(lambda a: a.activity_type_id == self_type))
+        self.assertEqual(mine.activity_ids.activity_type_id, review_type)
+        self.assertEqual(mine.activity_ids.user_id, self.manager_a)
+        # the other appraisal still waits for its self-assessment
+        other = self._appraisal(campaign, self.rep2)
+        self.assertEqual(other.activity_ids.activity_type_id, self_type)
