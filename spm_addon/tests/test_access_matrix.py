@@ -1,0 +1,342 @@
+from datetime import date
+
+from odoo import Command
+from odoo.tests import tagged
+
+from .common import SpmCommon
+
+# What each role may do on every model of the addon: Odoo's access rights and record rules (ACL + ir.rule),
+# exactly as README.md "Roles" states them. Columns:
+#   own      read a record in the role's own scope: their own target, appraisal, statement... (for
+#            configuration, a record of their company); None where the role has no such record
+#   other    read a colleague's record outside that scope (rep3 of team B, led by manager_b)
+#   foreign  read a record of another company (multi-company)
+#   create / write / unlink   on the model, and on the 'own' record
+# Business rules come on top and are tested with the models (a locked run never changes, figures are
+# the server's, a done appraisal is locked...): this table is what the access layer itself allows.
+U, M, F, A = "salesperson", "manager", "finance", "admin"
+READ_ONLY = (True, True, False, False, False, False)
+ADMIN = (True, True, False, True, True, True)
+CONFIG = {U: READ_ONLY, M: READ_ONLY, F: READ_ONLY, A: ADMIN}
+EXPECTED = {
+    "spm.measure": CONFIG,
+    "spm.kpi": CONFIG,
+    "spm.kpi.step": CONFIG,
+    "spm.appraisal.criterion": CONFIG,
+    "spm.appraisal.grade": CONFIG,
+    "spm.appraisal.template": CONFIG,
+    "spm.appraisal.template.line": CONFIG,
+    "spm.honour.rule": CONFIG,
+    "spm.incentive.plan": CONFIG,
+    "spm.incentive.tier": CONFIG,
+    "spm.incentive.spif": CONFIG,
+    "spm.incentive.grade.bonus": CONFIG,
+    "spm.incentive.category.rate": CONFIG,
+    "spm.credit.split": CONFIG,
+    "spm.credit.split.share": CONFIG,
+    "spm.quota.plan": CONFIG,
+    "spm.appraisal.campaign": CONFIG,
+    #                     own    other  foreign create write  unlink
+    "spm.payout.run": {
+        U: READ_ONLY,
+        M: (True, True, False, False, True, False),  # writes only through buttons (chatter needs write)
+        F: (True, True, False, False, True, False),
+        A: ADMIN,
+    },
+    "spm.quota.line": {
+        U: (True, False, False, False, False, False),
+        M: (True, False, False, False, True, False),
+        F: (None, False, False, False, False, False),
+        A: (True, True, False, True, True, True),
+    },
+    "spm.quota.adjustment": {  # an audit trail: written by the server only, never deleted
+        U: (True, False, False, False, False, False),
+        M: (True, False, False, False, False, False),
+        F: (None, False, False, False, False, False),
+        A: (True, True, False, False, False, False),
+    },
+    "spm.quota.line.adjust": {  # the Adjust wizard: each user their own
+        U: (None, False, False, False, False, False),
+        M: (True, False, False, True, True, True),
+        F: (None, False, False, False, False, False),
+        A: (True, False, False, True, True, True),
+    },
+    "spm.appraisal": {
+        U: (True, False, False, False, True, False),
+        M: (True, False, False, False, True, False),
+        F: (None, False, False, False, False, False),
+        A: (True, True, False, True, True, True),
+    },
+    "spm.appraisal.line": {
+        U: (True, False, False, False, True, False),
+        M: (True, False, False, False, True, False),
+        F: (None, False, False, False, False, False),
+        A: (True, True, False, True, True, True),
+    },
+    "spm.payout.statement": {
+        U: (True, False, False, False, False, False),
+        M: (True, False, False, False, False, False),
+        F: (True, True, False, False, False, False),
+        A: (True, True, False, True, True, True),
+    },
+    "spm.payout.line": {
+        U: (True, False, False, False, False, False),
+        M: (True, False, False, False, False, False),
+        F: (True, True, False, False, False, False),
+        A: (True, True, False, True, True, True),
+    },
+    "spm.payout.dispute": {
+        U: (True, False, False, True, True, False),
+        M: (True, False, False, True, True, False),
+        F: (True, True, False, True, True, False),
+        A: (True, True, False, True, True, True),
+    },
+    "spm.payout.simulate": {  # What-If: each user their own simulations
+        U: (True, False, False, True, True, True),
+        M: (True, False, False, True, True, True),
+        F: (True, False, False, True, True, True),
+        A: (True, False, False, True, True, True),
+    },
+}
+
+
+@tagged("post_install", "-at_install")
+class TestAccessMatrix(SpmCommon):
+    """Every spm.* model x every role x read own / read other's / read another company's / create / write /
+    unlink, against the table above: 0 deviations."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env
+        cls.company2 = env["res.company"].create({"name": "Other Company", "currency_id": cls.currency.id})
+        c2 = {"company_id": cls.company2.id}
+        cls.roles = {U: cls.rep1, M: cls.manager_a, F: cls.finance, A: cls.spm_admin}
+        for rep in (cls.rep1, cls.rep3):
+            env["hr.employee"].create({"name": rep.name, "user_id": rep.id})
+        # quotas: a plan of the year, equal split without periods, active; adjustments by the server
+        plan = cls._plan(allocation_method="equal", time_split="none")
+        plan.action_allocate()
+        plan.action_activate()
+        line_of = {line.user_id or line.team_id: line for line in plan.line_ids}
+        company_line = plan.line_ids.filtered(lambda line: line.level == "company")
+        Adjustment = env["spm.quota.adjustment"]
+
+        def adjustment(line):
+            return Adjustment.create({"line_id": line.id, "old_target": 1, "new_target": 2, "reason": "test"})
+
+        foreign_plan = cls._plan(name="Elsewhere", team_ids=[Command.clear()], **c2)
+        foreign_line = env["spm.quota.line"].create(
+            {"plan_id": foreign_plan.id, "level": "company", "date_from": date(2026, 1, 1),
+             "date_to": date(2026, 12, 31), "target": 100}
+        )  # fmt: skip
+        wizards = {
+            user: env["spm.quota.line.adjust"]
+            .with_user(user)
+            .create({"line_id": line.id, "new_target": 1, "reason": "wizard"})
+            for user, line in ((cls.manager_a, line_of[cls.team_a]), (cls.spm_admin, company_line))
+        }
+        other_wizard = (
+            env["spm.quota.line.adjust"]
+            .with_user(cls.manager_b)
+            .create({"line_id": line_of[cls.team_b].id, "new_target": 1, "reason": "wizard"})
+        )
+        # appraisals: a campaign of teams A and B, started (self-assessment)
+        template = env.ref("spm_addon.spm_appraisal_template_sales")
+        campaign = env["spm.appraisal.campaign"].create(
+            {"name": "H1", "template_id": template.id, "date_from": date(2026, 1, 1), "date_to": date(2026, 6, 30),
+             "team_ids": [Command.set((cls.team_a | cls.team_b).ids)]}
+        )  # fmt: skip
+        campaign.action_start()
+        appraisal_of = {appraisal.user_id: appraisal for appraisal in campaign.appraisal_ids}
+        foreign_template = template.copy({"name": "Elsewhere", **c2})
+        foreign_campaign = env["spm.appraisal.campaign"].create(
+            {"name": "Elsewhere", "template_id": foreign_template.id, "date_from": date(2026, 1, 1),
+             "date_to": date(2026, 6, 30), **c2}
+        )  # fmt: skip
+        foreign_employee = env["hr.employee"].create({"name": "Faraway", **c2})
+        foreign_appraisal = env["spm.appraisal"].create(
+            {"campaign_id": foreign_campaign.id, "employee_id": foreign_employee.id, "user_id": cls.rep5.id}
+        )
+        foreign_appraisal_line = env["spm.appraisal.line"].create(
+            {"appraisal_id": foreign_appraisal.id, "kind": "kpi", "name": "x", "category": "result"}
+        )
+        # incentives: a flat plan, January sales of rep1 and rep3, a computed run, disputes, what-ifs
+        incentive = env["spm.incentive.plan"].create(
+            {"name": "Commission", "date_from": date(2026, 1, 1), "date_to": date(2026, 12, 31),
+             "measure_id": cls.measure_sales.id, "team_ids": [Command.set(cls.teams.ids)], "rate_type": "flat",
+             "flat_rate": 5, "tier_ids": [Command.create({"lower": 0, "rate": 5})],
+             "spif_ids": [Command.create({"name": "Widgets", "date_from": date(2026, 1, 1),
+                                          "date_to": date(2026, 1, 31), "amount": 10,
+                                          "product_ids": [Command.set(cls.product.ids)]})],
+             "grade_bonus_ids": [Command.create({"grade": "S", "amount": 100})]}
+        )  # fmt: skip
+        categ_plan = env["spm.incentive.plan"].create(
+            {"name": "By category", "date_from": date(2026, 1, 1), "date_to": date(2026, 12, 31),
+             "measure_id": env.ref("spm_addon.spm_measure_sales_revenue_categ").id, "rate_type": "flat",
+             "category_rate_ids": [Command.create({"categ_id": cls.categ_sv.id, "rate": 10})]}
+        )  # fmt: skip
+        foreign_categ_plan = categ_plan.copy({"name": "Elsewhere", **c2})
+        cls._order(cls.rep1, 10_000, date(2026, 1, 10))
+        cls._order(cls.rep3, 20_000, date(2026, 1, 12))
+        split = env["spm.credit.split"].create(
+            {"plan_id": incentive.id, "document_ref": f"sale.order,{cls._order(cls.rep2, 100, date(2026, 1, 3)).id}",
+             "share_ids": [Command.create({"user_id": cls.rep2.id, "percent": 100})]}
+        )  # fmt: skip
+        run = env["spm.payout.run"].create(
+            {"name": "January", "plan_id": incentive.id, "date_from": date(2026, 1, 1), "date_to": date(2026, 1, 31)}
+        )
+        run.action_compute()
+        statement_of = {statement.user_id: statement for statement in run.statement_ids}
+        Dispute = env["spm.payout.dispute"]
+        dispute_of = {
+            rep: Dispute.with_user(rep).create({"line_id": statement_of[rep].line_ids[0].id, "comment": "?"})
+            for rep in (cls.rep1, cls.rep3)
+        }
+        foreign_incentive = incentive.copy({"name": "Elsewhere", "team_ids": [Command.clear()], **c2})
+        foreign_split = env["spm.credit.split"].create(
+            {"plan_id": foreign_incentive.id, "document_ref": split.document_ref,
+             "share_ids": [Command.create({"user_id": cls.rep5.id, "percent": 100})]}
+        )  # fmt: skip
+        foreign_run = env["spm.payout.run"].create(
+            {"name": "Elsewhere", "plan_id": foreign_incentive.id, "date_from": date(2026, 1, 1),
+             "date_to": date(2026, 1, 31)}
+        )  # fmt: skip
+        foreign_statement = env["spm.payout.statement"].create({"run_id": foreign_run.id, "user_id": cls.rep5.id})
+        foreign_payout_line = env["spm.payout.line"].create(
+            {"statement_id": foreign_statement.id, "res_model": "res.users", "res_id": cls.rep5.id, "amount": 1}
+        )
+        foreign_dispute = Dispute.create({"line_id": foreign_payout_line.id, "comment": "?"})
+        simulations = {
+            user: env["spm.payout.simulate"].with_user(user).create({"plan_id": incentive.id, "user_id": user.id})
+            for user in cls.roles.values()
+        }
+        other_simulation = (
+            env["spm.payout.simulate"].with_user(cls.rep3).create({"plan_id": incentive.id, "user_id": cls.rep3.id})
+        )
+        # configuration of another company
+        foreign_measure = cls.measure_sales.copy({"name": "Elsewhere", **c2})
+        foreign_kpi = env.ref("spm_addon.spm_kpi_won_deals").copy({"name": "Elsewhere", **c2})
+        foreign_kpi_step = env["spm.kpi.step"].create({"kpi_id": foreign_kpi.id, "threshold": 50, "score": 50})
+        kpi = env.ref("spm_addon.spm_kpi_won_deals")
+        kpi_step = env["spm.kpi.step"].create({"kpi_id": kpi.id, "threshold": 50, "score": 50})
+        criterion = env.ref("spm_addon.spm_criterion_teamwork")
+        honour = env["spm.honour.rule"].search([], limit=1)
+        foreign_honour = honour.copy({"name": "Elsewhere", **c2})
+
+        def config(record, foreign):
+            return {role: record for role in cls.roles}, record, foreign
+
+        cls.records = {
+            "spm.measure": config(cls.measure_sales, foreign_measure),
+            "spm.kpi": config(kpi, foreign_kpi),
+            "spm.kpi.step": config(kpi_step, foreign_kpi_step),
+            "spm.appraisal.criterion": config(criterion, criterion.copy({"name": "Elsewhere", **c2})),
+            "spm.appraisal.grade": config(template.grade_ids[0], foreign_template.grade_ids[0]),
+            "spm.appraisal.template": config(template, foreign_template),
+            "spm.appraisal.template.line": config(template.line_ids[0], foreign_template.line_ids[0]),
+            "spm.honour.rule": config(honour, foreign_honour),
+            "spm.incentive.plan": config(incentive, foreign_incentive),
+            "spm.incentive.tier": config(incentive.tier_ids[0], foreign_incentive.tier_ids[0]),
+            "spm.incentive.spif": config(incentive.spif_ids[0], foreign_incentive.spif_ids[0]),
+            "spm.incentive.grade.bonus": config(incentive.grade_bonus_ids[0], foreign_incentive.grade_bonus_ids[0]),
+            "spm.incentive.category.rate": config(
+                categ_plan.category_rate_ids[0], foreign_categ_plan.category_rate_ids[0]
+            ),
+            "spm.credit.split": config(split, foreign_split),
+            "spm.credit.split.share": config(split.share_ids[0], foreign_split.share_ids[0]),
+            "spm.quota.plan": config(plan, foreign_plan),
+            "spm.appraisal.campaign": config(campaign, foreign_campaign),
+            "spm.payout.run": config(run, foreign_run),
+            "spm.quota.line": (
+                {U: line_of[cls.rep1], M: line_of[cls.team_a], F: None, A: company_line},
+                line_of[cls.rep3],
+                foreign_line,
+            ),
+            "spm.quota.adjustment": (
+                {
+                    U: adjustment(line_of[cls.rep1]),
+                    M: adjustment(line_of[cls.team_a]),
+                    F: None,
+                    A: adjustment(company_line),
+                },
+                adjustment(line_of[cls.rep3]),
+                adjustment(foreign_line),
+            ),  # fmt: skip
+            "spm.quota.line.adjust": (
+                {U: None, M: wizards[cls.manager_a], F: None, A: wizards[cls.spm_admin]},
+                other_wizard,
+                env["spm.quota.line.adjust"].create({"line_id": foreign_line.id, "new_target": 1, "reason": "x"}),
+            ),
+            "spm.appraisal": (
+                {U: appraisal_of[cls.rep1], M: appraisal_of[cls.rep1], F: None, A: appraisal_of[cls.rep1]},
+                appraisal_of[cls.rep3],
+                foreign_appraisal,
+            ),
+            "spm.appraisal.line": (
+                {role: appraisal_of[cls.rep1].line_ids[0] for role in (U, M, A)} | {F: None},
+                appraisal_of[cls.rep3].line_ids[0],
+                foreign_appraisal_line,
+            ),
+            "spm.payout.statement": (
+                {role: statement_of[cls.rep1] for role in cls.roles},
+                statement_of[cls.rep3],
+                foreign_statement,
+            ),
+            "spm.payout.line": (
+                {role: statement_of[cls.rep1].line_ids[0] for role in cls.roles},
+                statement_of[cls.rep3].line_ids[0],
+                foreign_payout_line,
+            ),
+            "spm.payout.dispute": (
+                {role: dispute_of[cls.rep1] for role in cls.roles},
+                dispute_of[cls.rep3],
+                foreign_dispute,
+            ),
+            "spm.payout.simulate": (
+                {role: simulations[user] for role, user in cls.roles.items()},
+                other_simulation,
+                other_simulation,
+            ),
+        }
+
+    def _answers(self, model, role):
+        user = self.roles[role]
+        owned, other, foreign = self.records[model]
+        mine = owned[role]
+        Model = self.env[model].with_user(user)
+        return (
+            mine.with_user(user).has_access("read") if mine else None,
+            other.with_user(user).has_access("read"),
+            foreign.with_user(user).has_access("read") if foreign != other else False,
+            Model.has_access("create"),
+            mine.with_user(user).has_access("write") if mine else False,
+            mine.with_user(user).has_access("unlink") if mine else False,
+        )
+
+    def test_every_model_is_in_the_table(self):
+        models = set(self.env["ir.model"].search([("model", "=like", "spm.%")]).mapped("model"))
+        self.assertEqual(models, set(EXPECTED), "every spm.* model has its line in the access table")
+        self.assertEqual(set(EXPECTED), set(self.records))
+
+    def test_access_matrix(self):
+        columns = ("read own", "read other's", "read other company's", "create", "write", "unlink")
+        deviations = []
+        for model, by_role in EXPECTED.items():
+            for role, expected in by_role.items():
+                actual = self._answers(model, role)
+                deviations += [
+                    f"{model} / {role} / {column}: expected {want}, got {got}"
+                    for column, want, got in zip(columns, expected, actual, strict=True)
+                    if want != got
+                ]
+        self.assertFalse(deviations, "access deviations from README's roles:\n" + "\n".join(deviations))
+
+    def test_multi_company_user_sees_both_only_when_both_are_active(self):
+        """An administrator of both companies reads the other company's records only with it selected."""
+        self.spm_admin.company_ids = [Command.link(self.company2.id)]
+        _owned, _other, foreign = self.records["spm.payout.statement"]
+        as_admin = foreign.with_user(self.spm_admin)
+        self.assertFalse(as_admin.with_context(allowed_company_ids=[self.company.id]).has_access("read"))
+        both = [self.company.id, self.company2.id]
+        self.assertTrue(as_admin.with_context(allowed_company_ids=both).has_access("read"))
