@@ -164,69 +164,23 @@ class SpmAppraisalCampaign(models.Model):
             .with_context(tracking_disable=True, mail_create_nolog=True, mail_create_nosubscribe=True)
             .create(vals_list)
         )
-        line_columns = [
-            "appraisal_id",
-            "template_line_id",
-            "sequence",
-            "kind",
-            "kpi_id",
-            "criterion_id",
-            "name",
-            "category",
-            "weight",
-        ]
+        line_columns = ["appraisal_id", "template_line_id", "sequence", "kind", "kpi_id", "criterion_id", "name",
+                        "category", "weight", "campaign_id", "user_id", "company_id", "has_value"]  # fmt: skip
         self.env["spm.appraisal.line"].flush_model()
         rows = [
-            (
-                appraisal.id,
-                line.id,
-                line.sequence,
-                line.kind,
-                line.kpi_id.id or None,
-                line.criterion_id.id or None,
-                line.name,
-                line.category,
-                line.weight,
-            )
+            (appraisal.id, line.id, line.sequence, line.kind, line.kpi_id.id or None, line.criterion_id.id or None,
+             line.name, line.category, line.weight, self.id, appraisal.user_id.id, self.company_id.id, False)
             for appraisal in appraisals
             for line in template_lines
-        ]
-        self._insert_lines(line_columns, rows)
-        return appraisals
-
-    def _insert_lines(self, columns, rows):
-        """Appraisal lines in one COPY (a campaign creates ten lines per appraisal)."""
-        cr = self.env.cr
-        ids = bulk.reserve_ids(cr, "spm_appraisal_line", len(rows))
-        now = fields.Datetime.now()
-        uid = self.env.uid
-        bulk.copy_rows(
-            cr,
-            "spm_appraisal_line",
-            [
-                "id",
-                *columns,
-                "campaign_id",
-                "user_id",
-                "company_id",
-                "has_value",
-                "create_uid",
-                "create_date",
-                "write_uid",
-                "write_date",
-            ],
-            (
-                (line_id, *row, self.id, None, self.company_id.id, False, uid, now, uid, now)
-                for line_id, row in zip(ids, rows, strict=True)
-            ),
+        ]  # fmt: skip
+        ids = bulk.reserve_ids(self.env.cr, "spm_appraisal_line", len(rows))
+        bulk.insert(
+            self.env["spm.appraisal.line"],
+            ["id", *line_columns],
+            [(line_id, *row) for line_id, row in zip(ids, rows, strict=True)],
         )
-        cr.execute(
-            "UPDATE spm_appraisal_line l SET user_id = a.user_id FROM spm_appraisal a "
-            "WHERE a.id = l.appraisal_id AND l.campaign_id = %s AND l.user_id IS NULL",
-            [self.id],
-        )
-        self.env["spm.appraisal.line"].invalidate_model()
         self.env["spm.appraisal"].invalidate_model(["line_ids"])
+        return appraisals
 
     def _schedule_self_assessments(self, appraisals):
         activity_type = self.env.ref("spm_addon.mail_activity_type_spm_appraisal_self")
@@ -277,9 +231,8 @@ class SpmAppraisalCampaign(models.Model):
                 target = targets.get(user_id, 0.0)
                 attainment, score = kpi._score(actual, target) if has_value else (0.0, 0.0)
                 updates.append((line_id, actual, target, attainment, has_value, score, score * weight / 100.0))
-        bulk.update_rows(
-            self.env.cr,
-            "spm_appraisal_line",
+        bulk.update(
+            self.env["spm.appraisal.line"],
             {
                 "actual": "numeric",
                 "target": "numeric",
@@ -290,19 +243,21 @@ class SpmAppraisalCampaign(models.Model):
             },
             updates,
         )
-        self.env["spm.appraisal.line"].invalidate_model()
-        self.env.cr.execute(
-            """
-            UPDATE spm_appraisal a SET previous_score = (
-                    SELECT p.score FROM spm_appraisal p JOIN spm_appraisal_campaign pc ON pc.id = p.campaign_id
-                     WHERE p.employee_id = a.employee_id AND pc.template_id = c.template_id
-                       AND p.state = 'done' AND pc.date_to < c.date_from
-                  ORDER BY pc.date_to DESC LIMIT 1)
-              FROM spm_appraisal_campaign c
-             WHERE c.id = a.campaign_id AND a.campaign_id = %s AND a.state != 'done'
-            """,
-            [self.id],
+        previous = self.env.execute_query(
+            SQL(
+                """
+                SELECT a.id, (SELECT p.score FROM spm_appraisal p
+                                JOIN spm_appraisal_campaign pc ON pc.id = p.campaign_id
+                               WHERE p.employee_id = a.employee_id AND pc.template_id = c.template_id
+                                 AND p.state = 'done' AND pc.date_to < c.date_from
+                            ORDER BY pc.date_to DESC LIMIT 1)
+                  FROM spm_appraisal a JOIN spm_appraisal_campaign c ON c.id = a.campaign_id
+                 WHERE a.campaign_id = %s AND a.state != 'done'
+                """,
+                self.id,
+            )
         )
+        bulk.update(self.env["spm.appraisal"], {"previous_score": "numeric"}, previous)
         self._compute_totals()
         self.compute_date = fields.Datetime.now()
 
@@ -333,32 +288,33 @@ class SpmAppraisalCampaign(models.Model):
                 score = int(rating) * 20.0 if rating else 0.0
                 line_updates.append((line_id, score, score * float(weight) / 100.0))
             totals[appraisal_id][category] += score * float(weight) / 100.0
-        bulk.update_rows(
-            self.env.cr, "spm_appraisal_line", {"score": "numeric", "weighted_score": "numeric"}, line_updates
-        )
+        bulk.update(self.env["spm.appraisal.line"], {"score": "numeric", "weighted_score": "numeric"}, line_updates)
         grades = [(grade.min_score, grade.id) for grade in self.template_id.grade_ids]
+        calibrated = dict(
+            self.env.execute_query(
+                SQL("SELECT id, calibrated_grade_id FROM spm_appraisal WHERE id = ANY(%s)", list(totals))
+            )
+        )
         appraisal_updates = []
         for appraisal_id, parts in totals.items():
             total = sum(parts.values())
+            grade_id = curves.grade(total, grades)
             appraisal_updates.append(
-                (appraisal_id, total, *(parts[category] for category in CATEGORY_COLUMNS), curves.grade(total, grades))
-            )
-        bulk.update_rows(
-            self.env.cr,
-            "spm_appraisal",
+                (appraisal_id, total, *(parts[category] for category in CATEGORY_COLUMNS), grade_id,
+                 calibrated[appraisal_id] or grade_id)
+            )  # fmt: skip
+        # final_grade_id is computed from the grades: the UPDATE sets it as the compute would, the ORM
+        # path leaves it to the compute
+        bulk.update(
+            self.env["spm.appraisal"],
             {
                 "score": "numeric",
                 **dict.fromkeys(CATEGORY_COLUMNS.values(), "numeric"),
                 "grade_id": "integer",
+                "final_grade_id": "integer",
             },
             appraisal_updates,
         )
-        self.env.cr.execute(
-            "UPDATE spm_appraisal SET final_grade_id = COALESCE(calibrated_grade_id, grade_id) WHERE campaign_id = %s",
-            [self.id],
-        )
-        self.env["spm.appraisal.line"].invalidate_model()
-        self.env["spm.appraisal"].invalidate_model()
         self._compute_ranks()
 
     def _compute_ranks(self):
@@ -381,13 +337,11 @@ class SpmAppraisalCampaign(models.Model):
         for item in items:
             by_team[item[1]].append(item)
         team_rank = {item[0]: position for group in by_team.values() for item, position in ranked(group)}
-        bulk.update_rows(
-            self.env.cr,
-            "spm_appraisal",
+        bulk.update(
+            self.env["spm.appraisal"],
             {"rank_team": "integer", "rank_company": "integer"},
             [(appraisal_id, team_rank[appraisal_id], company_rank[appraisal_id]) for appraisal_id in company_rank],
         )
-        self.env["spm.appraisal"].invalidate_model(["rank_team", "rank_company"])
 
     def _check_distribution(self):
         """Refuse to close when a grade holds more appraisals than its maximum share."""

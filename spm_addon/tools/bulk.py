@@ -1,17 +1,28 @@
-"""Bulk writes with PostgreSQL COPY: for the few places that write tens of thousands of rows at once.
+"""Bulk writes: the one place that decides how the addon writes many records at once.
 
-The ORM stays the way records are created and changed one form at a time; a cascade of 170,000
-targets or a demo database of a million order lines goes in through COPY, after ``flush`` and
-followed by ``invalidate``.
+``insert`` and ``update`` take rows of the addon's own columns. When nothing an admin configured on the
+model would be skipped, they write with PostgreSQL COPY (a cascade of 170,000 targets, a million payout
+lines), filling the audit columns as the ORM would. When something is configured - a custom or another
+module's stored field, an ``ir.default``, an automation rule that fires on save, a tracked field among
+the written columns, Properties with values to default - they write through the ORM in batches, so the
+admin's configuration holds exactly as for the same change made in a form. ``orm_reasons`` says which.
+
+The lower functions (``copy_rows``, ``update_rows``) are for the demo-data generator, which fills
+Odoo's own tables of a fresh database; the addon's models go through ``insert`` and ``update``.
 """
 
 import contextlib
 import io
+import re
+from collections import defaultdict
 
-from odoo.tools import SQL
+from odoo import fields
+from odoo.tools import SQL, split_every
 
 NULL = "\\N"  # None in the text format of COPY
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": " ", "\n": "\\n", "\r": " "})
+_UNESCAPE = re.compile(r"\\(.)")
+_UNESCAPES = {"n": "\n", "\\": "\\"}
 
 
 def copy_text(value):
@@ -61,9 +72,10 @@ def reserve_ids(cr, table, count):
     return [row[0] for row in cr.fetchall()]
 
 
-def update_rows(cr, table, columns, rows, formatted=False):
+def update_rows(cr, table, columns, rows, formatted=False, extra=None):
     """Set ``columns`` ({name: SQL type}) of many rows of ``table`` from (id, values...) tuples, in one
-    UPDATE joined to a temporary table filled by COPY (``formatted``: as in ``copy_rows``)."""
+    UPDATE joined to a temporary table filled by COPY (``formatted``: as in ``copy_rows``); ``extra``:
+    {column: value} set on every row (the audit columns)."""
     names = list(columns)
     cr.execute(
         SQL(
@@ -73,11 +85,13 @@ def update_rows(cr, table, columns, rows, formatted=False):
     )
     try:
         copy_rows(cr, "spm_bulk_update", ["id", *names], rows, formatted=formatted)
+        assignments = [SQL("%s = u.%s", SQL.identifier(name), SQL.identifier(name)) for name in names]
+        assignments += [SQL("%s = %s", SQL.identifier(name), value) for name, value in (extra or {}).items()]
         cr.execute(
             SQL(
                 "UPDATE %s t SET %s FROM spm_bulk_update u WHERE t.id = u.id",
                 SQL.identifier(table),
-                SQL(", ").join(SQL("%s = u.%s", SQL.identifier(name), SQL.identifier(name)) for name in names),
+                SQL(", ").join(assignments),
             )
         )
     finally:
@@ -114,3 +128,212 @@ def without_jit(cr):
     previous = cr.fetchone()[0]
     yield
     cr.execute("SELECT set_config('jit', %s, true)", [previous])
+
+
+# Modules whose fields a bulk write of the addon knows: its own, and the ORM's and chatter's plumbing.
+KNOWN_MODULES = {"spm_addon", "base", "mail"}
+# automation triggers that fire when a record is saved (the others run on a schedule, a message, a
+# webhook, a deletion or a form's onchange, none of which a bulk write does)
+SAVE_TRIGGERS = {
+    "on_create_or_write", "on_stage_set", "on_user_set", "on_tag_set", "on_state_set", "on_priority_set",
+    "on_archive", "on_unarchive",
+}  # fmt: skip
+ORM_BATCH = 1000
+
+
+def _configured(field):
+    """A stored field an admin added (a custom field) or another module added to the addon's model
+    (one2many fields store nothing of their own)."""
+    return field.store and field.type != "one2many" and (field.manual or (field._module or "") not in KNOWN_MODULES)
+
+
+def orm_reasons(model, fnames, create=False):
+    """What an admin configured on ``model`` that a bulk write of the fields ``fnames`` would skip, in
+    words (empty: COPY and UPDATE do exactly what the ORM would)."""
+    env = model.env
+    reasons = []
+    if create:
+        extra = sorted(name for name, field in model._fields.items() if _configured(field))
+        if extra:
+            reasons.append(f"fields {', '.join(extra)}")
+        if env["ir.default"].sudo().search_count([("field_id.model", "=", model._name)], limit=1):
+            reasons.append("default values (ir.default)")
+        for field in model._fields.values():
+            if field.type == "properties" and _has_properties(model, field):
+                reasons.append(f"properties of {field.name}")
+    else:
+        written = [model._fields[name] for name in fnames]
+        tree = model.pool.get_trigger_tree(written, select=_configured)
+        dependents = sorted({field.name for node in tree.depth_first() for field in node.root})
+        if dependents:
+            reasons.append(f"stored fields computed from them: {', '.join(dependents)}")
+        if hasattr(model, "_track_get_fields") and not env.context.get("tracking_disable"):
+            tracked = sorted(set(model._track_get_fields()) & set(fnames))
+            if tracked:
+                reasons.append(f"tracked fields {', '.join(tracked)}")
+    if "base.automation" in env:
+        triggers = SAVE_TRIGGERS | {"on_create" if create else "on_write"}
+        rules = (
+            env["base.automation"]
+            .sudo()
+            .search([("model_id.model", "=", model._name), ("trigger", "in", list(triggers))])
+        )
+        if not create:
+            rules = rules.filtered(
+                lambda rule: not rule.trigger_field_ids or set(rule.trigger_field_ids.mapped("name")) & set(fnames)
+            )
+        if rules:
+            reasons.append(f"automation rules {', '.join(rules.mapped('name'))}")
+    return reasons
+
+
+def _has_properties(model, field):
+    """Whether any definition record of the Properties ``field`` defines properties (their defaults
+    are applied by the ORM's create)."""
+    container_field, definition = field.definition.split(".", 1)
+    comodel = model.env[model._fields[container_field].comodel_name].sudo()
+    return bool(comodel.search_count([(definition, "!=", False)], limit=1))
+
+
+def insert(model, columns, rows, refs=None, parent=None, formatted=False):
+    """Create records of ``model`` from ``rows``, tuples in the order of ``columns`` whose first column
+    is ``id``, holding ids taken with ``reserve_ids`` (other rows may point to them). Returns
+    {reserved id: id of the record}: the same id on the COPY path, the ORM's on the ORM path.
+
+    ``refs``: {column: {reserved id: record id}} for columns pointing to rows of an earlier ``insert``;
+    ``parent``: a column pointing to rows of this insert (parents are then created before children).
+    ``formatted``: as in ``copy_rows``. Audit columns are filled as the ORM fills them.
+    """
+    assert columns[0] == "id"
+    rows = list(rows)
+    if not rows:
+        return {}
+    names = columns[1:]
+    reasons = orm_reasons(model, names, create=True)
+    if not reasons:
+        refs = {name: mapping for name, mapping in (refs or {}).items() if any(k != v for k, v in mapping.items())}
+        if refs:  # an earlier insert went through the ORM: point to its records
+            positions = {columns.index(name): mapping for name, mapping in refs.items()}
+            rows = [_remapped(row, positions, formatted) for row in rows]
+        audit = _audit(model, formatted)
+        copy_rows(
+            model.env.cr, model._table, [*columns, *audit], (row + tuple(audit.values()) for row in rows),
+            formatted=formatted,
+        )  # fmt: skip
+        model.invalidate_model()
+        ids = [int(row[0]) if formatted else row[0] for row in rows]
+        return dict(zip(ids, ids, strict=True))
+    return _insert_orm(model, columns, rows, refs or {}, parent, formatted)
+
+
+def _audit(model, formatted):
+    if not model._log_access:
+        return {}
+    now, uid = fields.Datetime.now(), model.env.uid
+    values = {"create_uid": uid, "create_date": now, "write_uid": uid, "write_date": now}
+    return {name: copy_text(value) for name, value in values.items()} if formatted else values
+
+
+def _remapped(row, positions, formatted):
+    row = list(row)
+    for position, mapping in positions.items():
+        value = row[position]
+        key = int(value) if formatted and value != NULL else value
+        if key in mapping:
+            row[position] = str(mapping[key]) if formatted else mapping[key]
+    return tuple(row)
+
+
+def _derived(field):
+    """A related or computed field: the COPY path writes it as the ORM would compute it; the ORM path
+    leaves it to the ORM."""
+    return bool(field.related or (field.compute and field.readonly))
+
+
+def _insert_orm(model, columns, rows, refs, parent, formatted):
+    """The ORM path of ``insert``: ``create`` in batches, a generation of the tree at a time."""
+    names = columns[1:]
+    derived = {name for name in names if _derived(model._fields[name])}
+    decode = _decoder(model, names) if formatted else None
+    records = model.sudo().with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+    created = {}
+    reserved = {int(row[0]) if formatted else row[0] for row in rows}
+    pending = rows
+    parent_at = columns.index(parent) - 1 if parent else None
+    while pending:
+        ready, later = [], []
+        for row in pending:
+            vals = dict(zip(names, decode(row[1:]) if decode else row[1:], strict=True))
+            vals = {name: value for name, value in vals.items() if name not in derived}
+            for name, mapping in refs.items():
+                if vals.get(name) in mapping:
+                    vals[name] = mapping[vals[name]]
+            if parent:
+                key = vals[names[parent_at]]
+                if key in reserved:
+                    if key not in created:
+                        later.append(row)
+                        continue
+                    vals[parent] = created[key]
+            ready.append((int(row[0]) if formatted else row[0], vals))
+        if not ready:
+            raise ValueError(f"rows of {model._name} point to parents that are not among them")
+        for batch in split_every(ORM_BATCH, ready):
+            new = records.create([vals for _key, vals in batch])
+            created.update(zip((key for key, _vals in batch), new.ids, strict=True))
+            model.env.flush_all()
+        pending = later
+    return created
+
+
+def _decoder(model, names):
+    """Turn a row of COPY text back into values the ORM takes."""
+    kinds = [model._fields[name].type for name in names]
+
+    def decode(values):
+        result = []
+        for kind, value in zip(kinds, values, strict=True):
+            if value == NULL:
+                result.append(False)
+            elif kind in ("integer", "many2one", "many2one_reference"):
+                result.append(int(value))
+            elif kind in ("float", "monetary"):
+                result.append(float(value))
+            elif kind == "boolean":
+                result.append(value == "t")
+            elif kind in ("char", "text", "selection", "html"):
+                result.append(_UNESCAPE.sub(lambda match: _UNESCAPES.get(match[1], match[1]), value))
+            else:
+                result.append(value)
+        return result
+
+    return decode
+
+
+def update(model, columns, rows, formatted=False):
+    """Set ``columns`` ({name: SQL type}) of many records of ``model`` from (id, values...) rows: one
+    UPDATE (with write_uid and write_date) when nothing configured needs the ORM, else ``write`` in
+    batches, records with the same values together."""
+    rows = list(rows)
+    if not rows:
+        return
+    names = list(columns)
+    reasons = orm_reasons(model, names)
+    if not reasons:
+        audit = _audit(model, formatted)
+        audit.pop("create_uid", None)
+        audit.pop("create_date", None)
+        update_rows(model.env.cr, model._table, columns, rows, formatted=formatted, extra=audit)
+        model.invalidate_model([*names, *audit])
+        return
+    decode = _decoder(model, names) if formatted else None
+    kept = [position for position, name in enumerate(names) if not _derived(model._fields[name])]
+    same = defaultdict(list)
+    for row in rows:
+        values = decode(row[1:]) if decode else row[1:]
+        same[tuple(values[position] for position in kept)].append(int(row[0]) if formatted else row[0])
+    records = model.sudo()
+    for values, ids in same.items():
+        for batch in split_every(ORM_BATCH, ids):
+            records.browse(batch).write(dict(zip([names[position] for position in kept], values, strict=True)))
+    model.env.flush_all()

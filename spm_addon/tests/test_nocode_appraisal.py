@@ -1,0 +1,105 @@
+from datetime import date
+
+from odoo import Command
+from odoo.tests import tagged
+
+from ..tools import bulk
+from .common import SpmCommon
+from .nocode_common import NoCodeMixin
+
+
+@tagged("post_install", "-at_install")
+class TestNoCodeAppraisal(NoCodeMixin, SpmCommon):
+    """A campaign's start and computation write appraisals and their lines in bulk: whatever an admin
+    configured on them holds as for the same change made in a form."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for rep in (cls.rep1, cls.rep2):
+            cls.env["hr.employee"].create({"name": rep.name, "user_id": rep.id})
+        quota = cls._plan(allocation_method="equal", time_split="quarter")
+        quota.action_allocate()
+        quota.action_activate()
+        cls._order(cls.rep1, 30_000, date(2026, 2, 1))  # rep1's Q1 quota: 1,200,000 / 3 / 2 / 4 = 50,000
+        cls.template = cls.env.ref("spm_addon.spm_appraisal_template_sales")
+        cls.kpi_revenue = cls.env.ref("spm_addon.spm_kpi_revenue_attainment")
+
+    def _campaign(self):
+        return self.env["spm.appraisal.campaign"].create(
+            {"name": "Q1", "template_id": self.template.id, "date_from": date(2026, 1, 1),
+             "date_to": date(2026, 3, 31), "team_ids": [Command.set(self.team_a.ids)]}
+        )  # fmt: skip
+
+    def test_plain_models_take_the_fast_path(self):
+        for model in ("spm.appraisal", "spm.appraisal.line"):
+            self.assertEqual(bulk.orm_reasons(self.env[model], ["score"], create=True), [], model)
+        self.assertEqual(bulk.orm_reasons(self.env["spm.appraisal.line"], ["score", "actual"]), [])
+
+    def test_required_custom_field_with_default_and_audit_columns(self):
+        self._custom_field("spm.appraisal.line", "x_reviewer_note", required=True, default="n/a")
+        self._custom_field("spm.appraisal", "x_cost_center", required=True, default="SALES-01")
+        self.assertTrue(bulk.orm_reasons(self.env["spm.appraisal.line"], [], create=True))
+        campaign = self._campaign()
+        campaign.with_user(self.spm_admin).action_start()  # did not fail on "a mandatory field is not set"
+        lines = campaign.appraisal_ids.line_ids
+        self.assertEqual(len(lines), 2 * len(self.template.line_ids))
+        self.assertEqual(set(lines.mapped("x_reviewer_note")), {"n/a"})
+        self.assertEqual(set(campaign.appraisal_ids.mapped("x_cost_center")), {"SALES-01"})
+        self.assertEqual(lines.create_uid, self.spm_admin)
+        self.assertEqual(lines.filtered("kpi_id").write_uid, self.spm_admin)
+        self.assertTrue(all(lines.mapped("create_date")))
+
+    def test_stored_computed_custom_field(self):
+        self._custom_field(
+            "spm.appraisal.line",
+            "x_gap",
+            ttype="float",
+            depends="target,actual",
+            compute="for line in self:\n    line['x_gap'] = line.target - line.actual",
+        )
+        self.assertIn("x_gap", bulk.orm_reasons(self.env["spm.appraisal.line"], ["actual"])[0])
+        campaign = self._campaign()
+        campaign.action_start()
+        revenue = campaign.appraisal_ids.line_ids.filtered(
+            lambda line: line.user_id == self.rep1
+            and line.kpi_id == self.env.ref("spm_addon.spm_kpi_revenue_attainment")
+        )
+        # 50,000 target - 30,000 actual
+        self.assertEqual((revenue.target, revenue.actual, revenue.x_gap), (50_000, 30_000, 20_000))
+        self._order(self.rep1, 5_000, date(2026, 3, 1))
+        campaign.action_compute()
+        self.assertEqual(revenue.x_gap, 15_000)
+
+    def test_automation_rules_fire_as_in_a_form(self):
+        on_grade = self._automation("spm.appraisal", fields=["final_grade_id"], counter="grade")
+        on_create = self._automation("spm.appraisal.line", trigger="on_create_or_write", counter="lines")
+        campaign = self._campaign()
+        campaign.action_start()
+        appraisals = campaign.appraisal_ids
+        lines = appraisals.line_ids
+        self.assertTrue(all(appraisals.mapped("final_grade_id")))
+        # every line was created (and then computed): at least once each, as a form would
+        self.assertGreaterEqual(self._fired(on_create), len(lines))
+        # as in a form: once when each appraisal is created, once when it gets its first grade
+        self.assertEqual(self._fired(on_grade), 2 * len(appraisals))
+        before = self._fired(on_grade)
+        campaign.action_compute()  # nothing changed: grades stay, the rule on grades does not fire
+        self.assertEqual(self._fired(on_grade), before)
+
+    def test_tracked_score_posts_tracking(self):
+        campaign = self._campaign().with_context(tracking_disable=False, mail_notrack=False)
+        campaign.action_start()
+        self.env.flush_all()
+        self.env.cr.precommit.run()  # the start's transaction ends (Odoo tracks no record in the one that creates it)
+        appraisal = campaign.appraisal_ids.filtered(lambda a: a.user_id == self.rep1)
+        before = appraisal.score
+        self._order(self.rep1, 20_000, date(2026, 3, 2))  # 50,000 of 50,000 now
+        campaign.action_compute()
+        self.env.flush_all()
+        self.env.cr.precommit.run()
+        tracked = appraisal.message_ids.tracking_value_ids.filtered(lambda value: value.field_id.name == "score")
+        self.assertEqual(len(tracked), 1, "the score change is tracked in the chatter, as the field declares")
+        self.assertAlmostEqual(tracked.old_value_float, before, places=1)
+        self.assertAlmostEqual(tracked.new_value_float, appraisal.score, places=1)
+        self.assertGreater(appraisal.score, before)
