@@ -27,6 +27,8 @@ WITH actual AS (
       FROM sale_order o
      WHERE o.state = 'sale' AND o.company_id = %(company)s
        AND o.date_order >= %(start)s AND o.date_order < %(stop)s
+       -- the plan's scope: orders of its teams, and its people's orders without a team
+       AND (o.team_id = ANY(%(teams)s) OR (o.team_id IS NULL AND o.user_id = ANY(%(people)s)))
   GROUP BY 1, 2, 3
 ), line_actual AS (
     SELECT l.id, l.target, SUM(a.amount) AS amount
@@ -130,7 +132,16 @@ def report(env, plan, line_count, year, timer):
     from odoo.addons.spm_addon.tools import bulk  # noqa: PLC0415 (the addons path is set by environment())
 
     company = plan.company_id
-    params = {"company": company.id, "start": date(year, 1, 1), "stop": date(year + 1, 1, 1), "plan": plan.id}
+    teams = plan.team_ids
+    members = env["crm.team.member"].search([("crm_team_id", "in", teams.ids)]).user_id
+    params = {
+        "company": company.id,
+        "start": date(year, 1, 1),
+        "stop": date(year + 1, 1, 1),
+        "plan": plan.id,
+        "teams": teams.ids,
+        "people": (members | teams.user_id).ids,
+    }
     with timer("raw", "(c) raw SQL GROUP BY of the same actuals and attainment"), bulk.without_jit(env.cr):
         env.cr.execute(RAW_SQL, params)
         raw = {line_id: (actual, attainment or 0) for line_id, actual, attainment in env.cr.fetchall()}

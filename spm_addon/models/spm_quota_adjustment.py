@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.addons.base.models.ir_model import MODULE_UNINSTALL_FLAG
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 
 class SpmQuotaAdjustment(models.Model):
@@ -20,7 +20,7 @@ class SpmQuotaAdjustment(models.Model):
     new_target = fields.Monetary(currency_field="currency_id", readonly=True)
     difference = fields.Monetary(compute="_compute_difference", store=True, currency_field="currency_id")
     reason = fields.Text(required=True, readonly=True)
-    author_id = fields.Many2one("res.users", string="Changed By", default=lambda self: self.env.user, readonly=True)
+    author_id = fields.Many2one("res.users", string="Changed By", readonly=True)
 
     @api.depends("old_target", "new_target")
     def _compute_difference(self):
@@ -29,6 +29,13 @@ class SpmQuotaAdjustment(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        """Only server code records adjustments (the Adjust button, as ``sudo()``), and always with the
+        real user as author: ``sudo()`` keeps ``env.uid``, whatever author the values name."""
+        if not self.env.su:
+            raise AccessError(
+                self.env._("Adjustments are recorded by the Adjust button of a target: they cannot be created by hand.")
+            )
+        vals_list = [{**vals, "author_id": self.env.uid} for vals in vals_list]
         adjustments = super().create(vals_list)
         for adjustment in adjustments:
             adjustment.plan_id.sudo().message_post(

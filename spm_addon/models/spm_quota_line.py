@@ -3,6 +3,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..engine import allocation
+from ..tools import access
 
 LEVELS = [
     ("company", "Company"),
@@ -19,6 +20,20 @@ FIGURE_COLUMNS = {  # written by the plan's refresh in one UPDATE
     "pace": "numeric",
     "projected_amount": "numeric",
     "gap_amount": "numeric",
+}
+# written only by server code (allocation, refresh), never by a client, whatever the plan's state
+SERVER_FIELDS = {*FIGURE_COLUMNS, "history_amount", "depth"}
+# the shape of the cascade: set by the allocation, changed by hand by administrators only
+STRUCTURE_FIELDS = {
+    "plan_id",
+    "parent_id",
+    "level",
+    "team_id",
+    "user_id",
+    "categ_id",
+    "period_type",
+    "date_from",
+    "date_to",
 }
 
 
@@ -65,7 +80,12 @@ class SpmQuotaLine(models.Model):
         readonly=True,
         help="The history the allocation was based on.",
     )
-    children_total = fields.Monetary(compute="_compute_children_total", currency_field="currency_id")
+    children_total = fields.Monetary(
+        string="Split Total",
+        compute="_compute_children_total",
+        currency_field="currency_id",
+        help="Sum of the whole split, also of the targets you may not see.",
+    )
     balance_gap = fields.Monetary(
         compute="_compute_children_total",
         currency_field="currency_id",
@@ -122,12 +142,18 @@ class SpmQuotaLine(models.Model):
 
     @api.depends("child_ids.target", "target")
     def _compute_children_total(self):
-        totals = dict(self._read_group([("parent_id", "in", self.ids)], ["parent_id"], ["target:sum"]))
+        # the tree's consistency is a property of the line: summed over every child, also those the
+        # current user may not read (a manager sees the company line and their own team only)
+        totals = {
+            parent.id: total
+            for parent, total in self.sudo()._read_group([("parent_id", "in", self.ids)], ["parent_id"], ["target:sum"])
+        }
         for line in self:
             if line.id:
-                has_children, total = line in totals, totals.get(line, 0.0)
+                has_children, total = line.id in totals, totals.get(line.id, 0.0)
             else:
-                has_children, total = bool(line.child_ids), sum(line.child_ids.mapped("target"))
+                children = line.sudo().child_ids
+                has_children, total = bool(children), sum(children.mapped("target"))
             line.children_total = total
             line.balance_gap = line.currency_id.round(total - line.target) if has_children else 0.0
 
@@ -207,8 +233,9 @@ class SpmQuotaLine(models.Model):
 
     def _check_strict(self):
         """In a strict plan a split may not total more than its parent (checked once the tree is
-        consistent again, after propagation)."""
-        parents = (self.parent_id | self.filtered("child_ids")).filtered("plan_id.is_strict")
+        consistent again, after propagation, over every child whoever changed the target)."""
+        lines = self.sudo()
+        parents = (lines.parent_id | lines.filtered("child_ids")).filtered("plan_id.is_strict")
         for parent in parents:
             total = sum(parent.child_ids.mapped("target"))
             if parent.currency_id.compare_amounts(total, parent.target) > 0:
@@ -232,44 +259,19 @@ class SpmQuotaLine(models.Model):
         return lines
 
     def write(self, vals):
-        if set(vals) - set(FIGURE_COLUMNS):
-            self.plan_id._check_editable()
-        if "target" not in vals or self.env.context.get("spm_skip_target_rules"):
+        """Server code (``sudo()``) writes as it is: the allocation, the propagation and the Adjust
+        button's own writes. From a client: figures never; the structure of the cascade and the
+        targets of a draft by administrators only; the targets of an active plan through Adjust only,
+        then each change is propagated over the cascade and checked against a strict plan."""
+        if self.env.su:
+            if set(vals) - SERVER_FIELDS:
+                self.plan_id._check_editable()
             return super().write(vals)
-        old_targets = {line: line.target for line in self}
-        active = self.filtered(lambda line: line.plan_id.state == "active")
-        reason = self.env.context.get("spm_adjust_reason")
-        if active and not reason:
-            raise UserError(
-                self.env._(
-                    "The plan %(plan)s is active: change its targets with the Adjust button, which records the reason.",
-                    plan=active[0].plan_id.name,
-                )
-            )
+        self._check_client_write(vals)
         result = super().write(vals)
-        if active:
-            self.env["spm.quota.adjustment"].create(
-                [
-                    {"line_id": line.id, "old_target": old_targets[line], "new_target": line.target, "reason": reason}
-                    for line in active
-                    if line.currency_id.compare_amounts(old_targets[line], line.target)
-                ]
-            )
-        changes = self._propagate_target_change()
-        if active:
-            self.env["spm.quota.adjustment"].create(
-                [
-                    {
-                        "line_id": line.id,
-                        "old_target": old,
-                        "new_target": line.target,
-                        "reason": self.env._("Rebalanced: %(reason)s", reason=reason),
-                    }
-                    for line, old in changes
-                    if line.level != "period"
-                ]
-            )
-        self._check_strict()
+        if "target" in vals:
+            self.sudo()._propagate_target_change()
+            self._check_strict()
         return result
 
     def unlink(self):
@@ -326,14 +328,94 @@ class SpmQuotaLine(models.Model):
         employee = person.employee_ids[:1]
         return employee.parent_id.user_id or self.plan_id.user_id or self.env.user
 
+    def _check_client_write(self, vals):
+        """Refuse what a user may not write on these lines, whatever the record rules let through."""
+        server = sorted(SERVER_FIELDS & set(vals))
+        if server:
+            raise UserError(
+                self.env._(
+                    "%(fields)s of a target are computed by the server (allocation and Refresh Figures): "
+                    "they cannot be written.",
+                    fields=", ".join(self._fields[fname]._description_string(self.env) for fname in server),
+                )
+            )
+        if not vals:
+            return
+        self.plan_id._check_editable()
+        if "target" in vals:
+            active = self.filtered(lambda line: line.plan_id.state == "active")
+            if active:
+                raise UserError(
+                    self.env._(
+                        "The plan %(plan)s is active: change its targets with the Adjust button, which records "
+                        "the reason and rebalances the cascade.",
+                        plan=active[0].plan_id.name,
+                    )
+                )
+            access.require(
+                self.env,
+                "admin",
+                self.env._(
+                    "Only a Sales Performance administrator sets the targets of a draft plan; once the plan "
+                    "is active, managers change their teams' targets with the Adjust button."
+                ),
+            )
+        if STRUCTURE_FIELDS & set(vals):
+            access.require(
+                self.env,
+                "admin",
+                self.env._(
+                    "Only a Sales Performance administrator changes the cascade of a plan (its teams, "
+                    "salespeople, categories and periods)."
+                ),
+            )
+
+    def _apply_adjustment(self, new_target, reason):
+        """Set this target to ``new_target`` as server code, the caller checked (see the Adjust wizard):
+        propagate it over the cascade, record the change and every rebalanced sibling with ``reason``
+        when the plan is active (the author is the real user: ``sudo()`` keeps it) and check a strict
+        plan."""
+        self.ensure_one()
+        line = self.sudo()
+        line.plan_id._check_editable()
+        old_target = line.target
+        line.target = new_target
+        changes = line._propagate_target_change()
+        if line.plan_id.state == "active":
+            vals_list = []
+            if line.currency_id.compare_amounts(old_target, line.target):
+                vals_list.append(
+                    {"line_id": line.id, "old_target": old_target, "new_target": line.target, "reason": reason}
+                )
+            vals_list += [
+                {
+                    "line_id": sibling.id,
+                    "old_target": old,
+                    "new_target": sibling.target,
+                    "reason": self.env._("Rebalanced: %(reason)s", reason=reason),
+                }
+                for sibling, old in changes
+                if sibling.level != "period"
+            ]
+            self.env["spm.quota.adjustment"].sudo().create(vals_list)
+        line._check_strict()
+        return True
+
+    def _rebalanced_siblings(self):
+        """The siblings a change of this target rebalances: none in plans that flag imbalances."""
+        self.ensure_one()
+        if self.plan_id.balance_mode != "rebalance" or not self.parent_id:
+            return self.browse()
+        siblings = self.sudo().parent_id.child_ids - self
+        return siblings.filtered(lambda line: not line.is_pinned).with_env(self.env)
+
     def _propagate_target_change(self):
         """Keep the tree consistent after targets changed, in plans that rebalance: split each changed
         line's new target over its children in proportion to their current targets, then rebalance its
         siblings so that their parent keeps its target. Plans that flag leave the other lines as they are:
-        the parent shows a balance gap. Returns the (line, old target) of every sibling changed."""
-        lines = self.with_context(spm_skip_target_rules=True).filtered(
-            lambda rec: rec.plan_id.balance_mode == "rebalance"
-        )
+        the parent shows a balance gap. Returns the (line, old target) of every sibling changed.
+        Server code: writes as superuser, the callers checked who asks."""
+        lines = self.sudo().filtered(lambda rec: rec.plan_id.balance_mode == "rebalance")
         changes = []
         for line in lines:
             line._resplit_descendants()
@@ -369,7 +451,7 @@ class SpmQuotaLine(models.Model):
 
     def _resplit_descendants(self):
         self.ensure_one()
-        children = self.child_ids
+        children = self.sudo().child_ids
         if not children:
             return
         pinned = children.filtered("is_pinned")
@@ -380,7 +462,7 @@ class SpmQuotaLine(models.Model):
         parts = allocation.largest_remainder(rest, free.mapped("target"), self.currency_id.decimal_places)
         for child, part in zip(free, parts, strict=True):
             if child.currency_id.compare_amounts(child.target, part):
-                child.with_context(spm_skip_target_rules=True).target = part
+                child.target = part
                 child._resplit_descendants()
 
     @api.model

@@ -6,10 +6,11 @@ import xlsxwriter
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..engine import allocation, pacing, periods, series
-from ..tools import bulk, xlsx
+from ..tools import access, bulk, xlsx
 from .spm_quota_line import FIGURE_COLUMNS
 
 STATES = [("draft", "Draft"), ("active", "Active"), ("locked", "Locked"), ("closed", "Closed")]
@@ -47,7 +48,12 @@ class SpmQuotaPlan(models.Model):
     )
     state = fields.Selection(STATES, default="draft", required=True, tracking=True, copy=False)
     user_id = fields.Many2one("res.users", string="Responsible", default=lambda self: self.env.user, tracking=True)
-    team_ids = fields.Many2many("crm.team", string="Sales Teams", help="The teams the company target is split over.")
+    team_ids = fields.Many2many(
+        "crm.team",
+        string="Sales Teams",
+        help="The teams the company target is split over. The plan counts only their figures (history and "
+        "actuals); without teams it counts the whole company.",
+    )
     target_amount = fields.Monetary(
         string="Company Target",
         currency_field="currency_id",
@@ -115,17 +121,25 @@ class SpmQuotaPlan(models.Model):
     )
     line_count = fields.Integer(compute="_compute_line_count")
     root_line_id = fields.Many2one("spm.quota.line", compute="_compute_line_count", string="Company Line")
-    attainment = fields.Float(compute="_compute_line_count", string="Attainment (%)", digits=(16, 1))
+    attainment = fields.Float(
+        compute="_compute_line_count",
+        string="Plan Attainment (%)",
+        digits=(16, 1),
+        help="Actual of the whole plan (every team it covers) over its company target, whoever looks at it.",
+    )
     refresh_date = fields.Datetime(string="Figures Updated On", readonly=True, copy=False)
 
     def _compute_line_count(self):
+        # the count is of the targets the user may open; the company line and its attainment are the
+        # whole plan's, read as superuser (a salesperson does not see the company line itself)
         counts = dict(self.env["spm.quota.line"]._read_group([("plan_id", "in", self.ids)], ["plan_id"], ["__count"]))
-        roots = self.env["spm.quota.line"].search([("plan_id", "in", self.ids), ("parent_id", "=", False)])
-        root_by_plan = {root.plan_id: root for root in roots}
+        roots = self.env["spm.quota.line"].sudo().search([("plan_id", "in", self.ids), ("parent_id", "=", False)])
+        root_by_plan = {root.plan_id.id: root for root in roots}
         for plan in self:
+            root = root_by_plan.get(plan.id)
             plan.line_count = counts.get(plan, 0)
-            plan.root_line_id = root_by_plan.get(plan, False)
-            plan.attainment = plan.root_line_id.attainment
+            plan.root_line_id = root.id if root else False
+            plan.attainment = root.attainment if root else 0.0
 
     @api.constrains("date_from", "date_to")
     def _check_dates(self):
@@ -247,29 +261,44 @@ class SpmQuotaPlan(models.Model):
                     )
                 )
 
-    # Actions
+    # Actions: each checks the caller's group on the server, then returns something XML-RPC can carry
 
     def action_activate(self):
+        access.require(self.env, "admin", self.env._("Only a Sales Performance administrator activates a quota plan."))
         for plan in self:
             if not plan.line_ids:
                 raise UserError(self.env._("Allocate the plan %(plan)s before activating it.", plan=plan.name))
         self.state = "active"
         self._refresh_figures()
+        return True
 
     def action_lock(self):
+        access.require(self.env, "admin", self.env._("Only a Sales Performance administrator locks a quota plan."))
         self.state = "locked"
+        return True
 
     def action_close(self):
+        access.require(self.env, "admin", self.env._("Only a Sales Performance administrator closes a quota plan."))
         self._refresh_figures()
         self.state = "closed"
+        return True
 
     def action_reset_draft(self):
+        access.require(
+            self.env, "admin", self.env._("Only a Sales Performance administrator sets a quota plan back to draft.")
+        )
         self.state = "draft"
+        return True
 
     def action_refresh(self):
+        access.require(
+            self.env, "manager", self.env._("Only managers and administrators refresh the figures of a quota plan.")
+        )
         self._refresh_figures()
+        return True
 
     def action_allocate(self):
+        access.require(self.env, "admin", self.env._("Only a Sales Performance administrator allocates a quota plan."))
         for plan in self:
             if plan.state != "draft":
                 raise UserError(
@@ -279,18 +308,16 @@ class SpmQuotaPlan(models.Model):
                     )
                 )
             plan._allocate()
+        return True
 
     def action_rollup(self):
         """Bottom-up: each parent's target becomes the sum of its split."""
+        access.require(self.env, "admin", self.env._("Only a Sales Performance administrator rolls up a quota plan."))
         for plan in self:
             if plan.state != "draft":
                 raise UserError(self.env._("Only a draft plan can be rolled up."))
-            lines = plan.line_ids
-            for depth in sorted(set(lines.mapped("depth")), reverse=True)[1:]:
-                for parent in lines.filtered(lambda rec, depth=depth: rec.depth == depth and rec.child_ids):
-                    parent.with_context(spm_skip_target_rules=True).target = sum(parent.child_ids.mapped("target"))
-            if plan.root_line_id:
-                plan.target_amount = plan.root_line_id.target
+            plan._rollup()
+        return True
 
     def action_view_lines(self):
         self.ensure_one()
@@ -312,15 +339,27 @@ class SpmQuotaPlan(models.Model):
 
     def action_export_xlsx(self):
         self.ensure_one()
+        access.require(self.env, "manager", self.env._("Only managers and administrators export a quota plan."))
         return xlsx.download_action(self, f"{self.name}.xlsx", self._export_xlsx())
 
+    def _export_coverage(self, lines):
+        """What an export of ``lines`` (the targets the user may read) covers, said on the sheet."""
+        self.ensure_one()
+        if len(lines) == self.env["spm.quota.line"].sudo().search_count([("plan_id", "=", self.id)]):
+            return self.env._("Covers the whole plan")
+        teams = self.team_ids.filtered(lambda team: team.user_id == self.env.user)
+        if teams:
+            return self.env._("Covers the teams you lead: %(teams)s", teams=", ".join(teams.mapped("name")))
+        return self.env._("Covers only the targets you may see")
+
     def _export_xlsx(self):
-        """The whole cascade as an xlsx workbook: one row per target, indented by level, with totals."""
+        """The cascade as an xlsx workbook: one row per target the user may read, indented by level,
+        with totals; the sheet says what it covers."""
         self.ensure_one()
         lines = self.env["spm.quota.line"].search([("plan_id", "=", self.id)])
         children = defaultdict(list)
-        for line in lines:
-            children[line.parent_id.id].append(line)
+        for line in lines:  # a line whose parent is not exported starts a tree of its own
+            children[line.parent_id.id if line.parent_id in lines else False].append(line)
         output = io.BytesIO()
         book = xlsxwriter.Workbook(output, {"in_memory": True})
         sheet = book.add_worksheet(self.env._("Cascade")[:31])
@@ -347,6 +386,7 @@ class SpmQuotaPlan(models.Model):
                 currency=self.currency_id.name,
             ),
         )
+        sheet.write(2, 0, self._export_coverage(lines), formats["bold"])
         headers = [
             self.env._("Target Of"),
             self.env._("Level"),
@@ -384,7 +424,7 @@ class SpmQuotaPlan(models.Model):
             row += 1
             stack.extend((child, indent + 1) for child in reversed(children[line.id]))
         user_rows = [line for line in lines if line.level == "user"]
-        sheet.write(row, 0, self.env._("Total of salespeople"), formats["bold"])
+        sheet.write(row, 0, self.env._("Total of the salespeople listed"), formats["bold"])
         sheet.write_formula(
             row,
             6,
@@ -409,6 +449,17 @@ class SpmQuotaPlan(models.Model):
         return output.getvalue()
 
     # Allocation
+
+    def _rollup(self):
+        """Set each parent's target to the sum of its split, deepest first, and the company target to
+        the top line's (server code: the caller checked the administrator)."""
+        self.ensure_one()
+        lines = self.line_ids.sudo()
+        for depth in sorted(set(lines.mapped("depth")), reverse=True)[1:]:
+            for parent in lines.filtered(lambda rec, depth=depth: rec.depth == depth and rec.child_ids):
+                parent.target = sum(parent.child_ids.mapped("target"))
+        if self.root_line_id:
+            self.target_amount = self.root_line_id.target
 
     def _team_members(self):
         """{team: [users]} of the plan's teams, in a stable order."""
@@ -718,6 +769,24 @@ class SpmQuotaPlan(models.Model):
 
     # Figures
 
+    def _scope_domain(self):
+        """Domain, on the measure's model, of the records the plan counts (history and actuals of every
+        line): those of its teams and, among records without a team, those of its teams' members and
+        leaders; without teams, the whole company (the company filter is the measure's own)."""
+        self.ensure_one()
+        if not self.team_ids:
+            return []
+        measure = self.measure_id.sudo()
+        teams = self.team_ids.sudo()
+        people = set(teams.user_id.ids)
+        for users in self.sudo()._team_members().values():
+            people.update(users)
+        owned = measure._owner_domain(sorted(people))
+        if not measure.team_field_id:
+            return owned
+        team_field = measure.team_field_id.name
+        return expression.OR([[(team_field, "in", teams.ids)], expression.AND([[(team_field, "=", False)], owned])])
+
     def _buckets_groupby(self):
         self.ensure_one()
         measure = self.measure_id
@@ -731,11 +800,13 @@ class SpmQuotaPlan(models.Model):
         return dims
 
     def _figure_index(self, date_from, date_to):
-        """The measure's figures over [date_from, date_to] (one grouped query), as a lookup
-        ``(scope, categ id) -> DatedSums``: scope is ("user", id), ("team", id) or None for the whole
-        company; a category also takes in its subcategories. Each series is built on first use."""
+        """The measure's figures over [date_from, date_to] in the plan's scope (one grouped query), as a
+        lookup ``(scope, categ id) -> DatedSums``: scope is ("user", id), ("team", id) or None for the
+        whole plan; a category also takes in its subcategories. Each series is built on first use."""
         dims = self._buckets_groupby()
-        values = self.measure_id._read_values(date_from, date_to, dims, company_ids=self.company_id.ids)
+        values = self.measure_id._read_values(
+            date_from, date_to, dims, domain=self._scope_domain(), company_ids=self.company_id.ids
+        )
         at = {dim: i for i, dim in enumerate(dims)}
         i_user, i_team, i_categ = at["user"], at.get("team"), at.get("categ")
         i_day = at.get("month", at.get("day"))
@@ -806,7 +877,11 @@ class SpmQuotaPlan(models.Model):
         self.ensure_one()
         grain = self._buckets_groupby()[-1]
         figures = self.measure_id._values_sql(
-            self.date_from, self.date_to, ("user", "team", "categ", grain), company_ids=self.company_id.ids
+            self.date_from,
+            self.date_to,
+            ("user", "team", "categ", grain),
+            domain=self._scope_domain(),
+            company_ids=self.company_id.ids,
         )
         with bulk.without_jit(self.env.cr):
             rows = self._read_figure_rows(figures)

@@ -9,3 +9,5 @@ from . import test_i18n
 from . import test_appraisal
 from . import test_appraisal_tour
 from . import test_incentive
+from . import test_quota_trust
+from . import test_measure_access

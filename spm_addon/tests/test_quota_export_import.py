@@ -28,7 +28,7 @@ class TestQuotaExportImport(SpmCommon):
         self.assertEqual(rows[3][6], 50_000)
         # 1 company + 3 teams + 5 reps + 20 quarters, then the total of the salespeople's targets
         self.assertEqual(len(rows), 1 + 3 + 5 + 20 + 1)
-        self.assertEqual(rows[-1][0], "Total of salespeople")
+        self.assertEqual(rows[-1][0], "Total of the salespeople listed")
         self.assertTrue(str(rows[-1][6]).startswith("=SUMIF("))
 
     def test_import_lines_from_xlsx(self):

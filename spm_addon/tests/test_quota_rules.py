@@ -51,12 +51,13 @@ class TestQuotaRules(SpmCommon):
 
     def test_strict_plan_refuses_children_above_parent(self):
         self.plan.write({"is_strict": True, "balance_mode": "flag"})
+        rep1_line = self.rep1_line.with_user(self.spm_admin)
         with self.assertRefused(ValidationError, "more than its target"):
-            self.rep1_line.target = 250_000
+            rep1_line.target = 250_000
         self.assertEqual(self.rep1_line.target, 200_000)
         with self.assertRefused(ValidationError, "more than its target"):
-            self.rep1_line.target = 150_000  # its own quarters total 200,000
-        first_quarter = self.rep1_line.child_ids[0]
+            rep1_line.target = 150_000  # its own quarters total 200,000
+        first_quarter = rep1_line.child_ids[0]
         first_quarter.target = 40_000  # below is allowed
         self.assertEqual(self.rep1_line.balance_gap, -10_000)
 
@@ -78,7 +79,7 @@ class TestQuotaRules(SpmCommon):
     def test_rebalance_siblings_and_children(self):
         self.plan.action_activate()
         with self.assertRefused(UserError, "Adjust button"):
-            self.rep1_line.target = 240_000
+            self.rep1_line.with_user(self.spm_admin).target = 240_000
         wizard = Form(self.env["spm.quota.line.adjust"].with_context(default_line_id=self.rep1_line.id))
         wizard.new_target = 240_000
         wizard.reason = "Took over the Acme account"
@@ -102,7 +103,9 @@ class TestQuotaRules(SpmCommon):
     def test_flag_instead_of_rebalance(self):
         self.plan.balance_mode = "flag"
         self.plan.action_activate()
-        self.rep1_line.with_context(spm_adjust_reason="Promotion").target = 260_000
+        self.env["spm.quota.line.adjust"].with_user(self.manager_a).create(
+            {"line_id": self.rep1_line.id, "new_target": 260_000, "reason": "Promotion"}
+        ).action_apply()
         team_a_line = self._line(self.plan, level="team", team_id=self.team_a)
         self.assertEqual(self.rep2_line.target, 200_000)
         self.assertEqual(team_a_line.balance_gap, 60_000)
@@ -112,7 +115,11 @@ class TestQuotaRules(SpmCommon):
         self.plan.action_activate()
         self.plan.action_lock()
         with self.assertRefused(UserError, "locked"):
-            self.rep1_line.with_context(spm_adjust_reason="late change").target = 1
+            self.env["spm.quota.line.adjust"].with_user(self.manager_a).create(
+                {"line_id": self.rep1_line.id, "new_target": 1, "reason": "late change"}
+            ).action_apply()
+        with self.assertRefused(UserError, "locked"):
+            self.rep1_line.with_user(self.spm_admin).target = 1
         with self.assertRefused(UserError, "locked"):
             self.plan.target_amount = 5
         with self.assertRefused(UserError, "locked"):

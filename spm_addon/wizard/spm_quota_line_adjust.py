@@ -1,5 +1,7 @@
 from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+from ..tools import access
 
 
 class SpmQuotaLineAdjust(models.TransientModel):
@@ -16,10 +18,38 @@ class SpmQuotaLineAdjust(models.TransientModel):
     balance_mode = fields.Selection(related="line_id.plan_id.balance_mode")
 
     def action_apply(self):
+        """The only way a target of an active plan changes: the caller must be a manager who may change
+        the line (the record rules of the teams they lead) and every sibling it rebalances; the line
+        then applies the change as server code and records it in the caller's name."""
         self.ensure_one()
+        access.require(self.env, "manager", self.env._("Only managers and administrators adjust targets."))
+        line = self.line_id
+        line.check_access("write")
+        if line.plan_id.state != "active":
+            line.plan_id._check_editable()
+            access.require(
+                self.env,
+                "admin",
+                self.env._(
+                    "The plan %(plan)s is not active yet: only an administrator sets its targets.",
+                    plan=line.plan_id.name,
+                ),
+            )
         if self.new_target < 0:
             raise UserError(self.env._("A target cannot be negative (%(target)s).", target=self.new_target))
-        if not (self.reason or "").strip():
+        reason = (self.reason or "").strip()
+        if not reason:
             raise UserError(self.env._("Say why the target changes: the reason is kept in the audit trail."))
-        self.line_id.with_context(spm_adjust_reason=self.reason.strip()).write({"target": self.new_target})
+        siblings = line._rebalanced_siblings()
+        denied = siblings - siblings._filtered_access("write")
+        if denied:
+            raise AccessError(
+                self.env._(
+                    "Changing %(line)s rebalances %(others)s, which you may not change. Ask an administrator, "
+                    "or adjust a target inside your own team.",
+                    line=line.display_name,
+                    others=", ".join(denied.sudo().mapped("display_name")),
+                )
+            )
+        line._apply_adjustment(self.new_target, reason)
         return {"type": "ir.actions.act_window_close"}
