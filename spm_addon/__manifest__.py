@@ -15,6 +15,8 @@
         "data/spm_quota_data.xml",
         "data/spm_appraisal_data.xml",
         "data/spm_kpi_data.xml",
+        "data/spm_job_data.xml",
+        "views/spm_job_views.xml",
         "views/spm_measure_views.xml",
         "views/spm_quota_line_views.xml",
         "views/spm_quota_plan_views.xml",

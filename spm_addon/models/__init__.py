@@ -1,3 +1,5 @@
+from . import spm_job
+from . import spm_job_mixin
 from . import spm_measure
 from . import spm_quota_line
 from . import spm_quota_adjustment

@@ -6,6 +6,9 @@ from odoo.tools import SQL
 
 from ..engine import curves
 from ..tools import access, bulk
+from .spm_job_mixin import BACKGROUND_ABOVE
+
+START_BATCH = 1000  # appraisals created per batch of a background start
 
 CATEGORY_COLUMNS = {
     "result": "result_score",
@@ -23,7 +26,7 @@ class SpmAppraisalCampaign(models.Model):
     """
 
     _name = "spm.appraisal.campaign"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "spm.job.mixin"]
     _description = "Appraisal Campaign"
     _order = "date_from desc, id desc"
 
@@ -76,28 +79,56 @@ class SpmAppraisalCampaign(models.Model):
     # actions
 
     def action_start(self):
-        """Create the appraisals of every salesperson in scope, compute them and open them."""
+        """Create the appraisals of every salesperson in scope, compute them and open them: at once for
+        a few thousand people, else in the background."""
         self.ensure_one()
         access.require(self.env, "admin", self.env._("Only an SPM administrator starts an appraisal campaign."))
         if self.state != "draft":
             raise UserError(self.env._("Only a draft campaign can be started."))
-        appraisals = self._generate_appraisals()
         self.state = "running"
-        self._compute_figures()
-        if self.template_id.has_self_assessment:
-            self._schedule_self_assessments(appraisals)
-        else:
-            appraisals._set_state("review")
-            appraisals._schedule_review()
-        return True
+        return self._run_start()
 
     def action_compute(self):
+        """Bring the figures up to date; also finishes a start that stopped half-way (people still
+        without an appraisal get theirs)."""
         access.require(self.env, "admin", self.env._("Only an SPM administrator recomputes an appraisal campaign."))
         for campaign in self:
             if campaign.state != "running":
                 raise UserError(self.env._("Only a running campaign is computed."))
-            campaign._compute_figures()
+        if len(self) == 1:
+            return self._run_start()
+        for campaign in self:
+            campaign._run_start()
         return True
+
+    def _run_start(self):
+        self.ensure_one()
+        if len(self._missing_employees()) + len(self.appraisal_ids) > BACKGROUND_ABOVE:
+            job = self._queue_job(self.env._("Start of %(campaign)s", campaign=self.name), "_job_start", 0)
+            return self._job_notification(job)
+        done, total = 0, 1
+        while done < total:
+            done, total = self._job_start(None)
+        return True
+
+    def _job_start(self, job):
+        """One batch of the start: appraisals for up to START_BATCH people still without one, with
+        their first activities; once everyone has one, the figures, totals, grades and ranks of the
+        whole campaign (one grouped query per KPI). Returns (done, total): safe to run again after a
+        crash, it only adds what is missing."""
+        missing = self._missing_employees()
+        count = self.env["spm.appraisal"].search_count([("campaign_id", "=", self.id)])
+        total = len(missing) + count + 1
+        if missing:
+            appraisals = self._generate_appraisals(missing[:START_BATCH])
+            if self.template_id.has_self_assessment:
+                self._schedule_self_assessments(appraisals)
+            else:
+                appraisals._set_state("review")
+                appraisals._schedule_review()
+            return count + len(appraisals), total
+        self._compute_figures()
+        return total, total
 
     def action_close(self):
         """Close: every appraisal reviewed, the forced distribution respected; lock, publish, award."""
@@ -136,19 +167,24 @@ class SpmAppraisalCampaign(models.Model):
         members = self.env["crm.team.member"].search([("crm_team_id", "in", teams.ids)])
         return {member.user_id.id: member.crm_team_id.id for member in members}
 
-    def _generate_appraisals(self):
-        """One appraisal per active employee linked to a salesperson in scope; re-running adds only
-        the missing ones."""
+    def _missing_employees(self):
+        """Active employees of the salespeople in scope without an appraisal in the campaign yet."""
         team_of = self._scope_users()
-        employees = self.env["hr.employee"].search(
-            [("user_id", "in", list(team_of)), ("company_id", "=", self.company_id.id)]
+        return self.env["hr.employee"].search(
+            [
+                ("user_id", "in", list(team_of)),
+                ("company_id", "=", self.company_id.id),
+                ("id", "not in", self.appraisal_ids.employee_id.ids),
+            ],
+            order="id",
         )
-        done = set(self.appraisal_ids.employee_id.ids)
+
+    def _generate_appraisals(self, employees):
+        """The appraisals of ``employees`` with their lines."""
+        team_of = self._scope_users()
         template_lines = self.template_id.line_ids
         vals_list = []
         for employee in employees:
-            if employee.id in done:
-                continue
             vals_list.append(
                 {
                     "campaign_id": self.id,

@@ -1,0 +1,83 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+STATES = [("queued", "Queued"), ("running", "Running"), ("done", "Done"), ("failed", "Failed")]
+
+
+class SpmJob(models.Model):
+    """Long work of the addon (allocating a cascade, starting a campaign, computing a payout run at
+    scale) done in the background, a batch at a time, by the scheduled action *Sales Performance:
+    background jobs*: each batch commits, reports its progress (Odoo's cron progress) and the next
+    batch continues from what the database holds, so a crash loses one batch at most and a rerun
+    does not repeat what was done. The person who started it is told when it ends.
+
+    Jobs are created by the server only, after the button that queues them checked the caller."""
+
+    _name = "spm.job"
+    _description = "Background Job"
+    _order = "id desc"
+
+    name = fields.Char(required=True, readonly=True)
+    res_model = fields.Char(string="Document Model", required=True, readonly=True)
+    res_id = fields.Many2oneReference(string="Document", model_field="res_model", required=True, readonly=True)
+    step = fields.Char(required=True, readonly=True, help="The private method run for each batch.")
+    state = fields.Selection(STATES, default="queued", required=True, readonly=True, index=True)
+    done = fields.Integer(readonly=True)
+    total = fields.Integer(readonly=True)
+    progress = fields.Float(string="Progress (%)", compute="_compute_progress", digits=(16, 0))
+    user_id = fields.Many2one("res.users", string="Started By", required=True, readonly=True, index=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
+    error = fields.Text(readonly=True)
+    date_done = fields.Datetime(string="Ended On", readonly=True)
+
+    @api.depends("done", "total")
+    def _compute_progress(self):
+        for job in self:
+            job.progress = min(100.0, job.done * 100.0 / job.total) if job.total else 0.0
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise UserError(self.env._("Background jobs are started by the addon's buttons only."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            raise UserError(self.env._("Background jobs are run by the addon only."))
+        return super().write(vals)
+
+    @api.model
+    def _cron_run(self):
+        """One batch of the oldest unfinished job; Odoo's cron calls again while work remains."""
+        job = self.sudo().search([("state", "in", ("queued", "running"))], order="id", limit=1)
+        if not job:
+            self.env["ir.cron"]._notify_progress(done=0, remaining=0)
+            return True
+        job._run_batch()
+        left = self.sudo().search([("state", "in", ("queued", "running"))])
+        remaining = sum(max(j.total - j.done, 1) for j in left)
+        self.env["ir.cron"]._notify_progress(done=max(job.done, 1), remaining=remaining)
+        return True
+
+    def _run_batch(self):
+        """Run one batch of this job as the person who started it (their audit columns), with the
+        rights the button checked when it queued the job."""
+        self.ensure_one()
+        record = self.env[self.res_model].with_user(self.user_id).sudo().browse(self.res_id)
+        record = record.with_company(self.company_id)
+        self.state = "running"
+        try:
+            with self.env.cr.savepoint():
+                done, total = getattr(record, self.step)(self)
+        except Exception as error:
+            self.write({"state": "failed", "error": str(error), "date_done": fields.Datetime.now()})
+            self._tell(record, self.env._("%(job)s failed: %(error)s", job=self.name, error=error))
+            return
+        self.write({"done": done, "total": total})
+        if done >= total:
+            self.write({"state": "done", "date_done": fields.Datetime.now()})
+            self._tell(record, self.env._("%(job)s is done (%(count)s).", job=self.name, count=total))
+
+    def _tell(self, record, body):
+        if hasattr(record, "message_post"):
+            record.message_post(body=body, partner_ids=self.user_id.partner_id.ids, subtype_xmlid="mail.mt_comment")

@@ -1,0 +1,111 @@
+from datetime import date
+from unittest.mock import patch
+
+from odoo import Command
+from odoo.exceptions import UserError
+from odoo.tests import tagged
+
+from ..models import spm_appraisal_campaign
+from .common import SpmCommon
+
+CAMPAIGN = "odoo.addons.spm_addon.models.spm_appraisal_campaign"
+
+
+@tagged("post_install", "-at_install")
+class TestBackgroundJobs(SpmCommon):
+    """Long operations at scale run as background jobs: a batch at a time, with progress on the record,
+    the user told at the end, and a crash in the middle followed by a rerun leaving exactly one result."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        for rep in cls.reps:
+            cls.env["hr.employee"].create({"name": rep.name, "user_id": rep.id})
+        cls.campaign = cls.env["spm.appraisal.campaign"].create(
+            {"name": "Q1", "template_id": cls.env.ref("spm_addon.spm_appraisal_template_sales").id,
+             "date_from": date(2026, 1, 1), "date_to": date(2026, 3, 31),
+             "team_ids": [Command.set((cls.team_a | cls.team_b).ids)]}
+        )  # fmt: skip
+
+    def _start_in_background(self):
+        """Start as the administrator with 'a few thousand' lowered to 2 and batches of 1 person."""
+        with patch(f"{CAMPAIGN}.BACKGROUND_ABOVE", 2), patch(f"{CAMPAIGN}.START_BATCH", 1):
+            action = self.campaign.with_user(self.spm_admin).action_start()
+        self.assertEqual(action["tag"], "display_notification")
+        job = self.campaign.job_id
+        self.assertEqual((job.state, job.user_id, self.campaign.state), ("queued", self.spm_admin, "running"))
+        return job
+
+    def _run(self, job, batches):
+        with patch(f"{CAMPAIGN}.START_BATCH", 1):
+            for _batch in range(batches):
+                job._run_batch()
+
+    def test_start_runs_in_batches_with_progress_and_notifies(self):
+        job = self._start_in_background()
+        self.assertFalse(self.campaign.appraisal_ids)  # the button only queued the work
+        self._run(job, 1)
+        # 4 salespeople in teams A and B: one appraisal per batch, then the figures: 5 steps
+        self.assertEqual((job.done, job.total, job.state), (1, 5, "running"))
+        self.assertEqual(len(self.campaign.appraisal_ids), 1)
+        self.campaign.invalidate_recordset(["job_progress"])  # as the next read of the form would
+        self.assertEqual(self.campaign.job_progress, 20.0)
+        self._run(job, 4)
+        self.assertEqual((job.done, job.total, job.state), (5, 5, "done"))
+        self.assertEqual(len(self.campaign.appraisal_ids), 4)
+        self.assertTrue(self.campaign.compute_date)
+        self.assertTrue(all(self.campaign.appraisal_ids.mapped("grade_id")))
+        self.assertIn("is done", self.campaign.message_ids[0].body)
+        self.assertIn(self.spm_admin.partner_id, self.campaign.message_ids[0].partner_ids)
+        self.assertEqual(self.campaign.appraisal_ids.create_uid, self.spm_admin)  # the job runs as its owner
+
+    def test_crash_then_rerun_leaves_exactly_one_result(self):
+        job = self._start_in_background()
+        self._run(job, 1)
+        schedule = spm_appraisal_campaign.SpmAppraisalCampaign._schedule_self_assessments
+        with patch.object(
+            spm_appraisal_campaign.SpmAppraisalCampaign,
+            "_schedule_self_assessments",
+            side_effect=RuntimeError("server killed"),
+            autospec=True,
+        ):
+            self._run(job, 1)
+        self.assertEqual(job.state, "failed")
+        self.assertIn("server killed", job.error)
+        self.assertIn("failed", self.campaign.message_ids[0].body)
+        self.assertEqual(len(self.campaign.appraisal_ids), 1, "the failed batch left nothing behind")
+        del schedule
+        # the administrator resumes it: only what is missing is added
+        with patch(f"{CAMPAIGN}.BACKGROUND_ABOVE", 2):
+            self.campaign.with_user(self.spm_admin).action_compute()
+        rerun = self.campaign.job_id
+        self.assertNotEqual(rerun, job)
+        self._run(rerun, 4)
+        self.assertEqual(rerun.state, "done")
+        appraisals = self.campaign.appraisal_ids
+        self.assertEqual(len(appraisals), 4)
+        self.assertEqual(len(appraisals.employee_id), 4, "exactly one appraisal per person")
+        self_type = self.env.ref("spm_addon.mail_activity_type_spm_appraisal_self")
+        for appraisal in appraisals:
+            self.assertEqual(len(appraisal.activity_ids.filtered(lambda a: a.activity_type_id == self_type)), 1)
+
+    def test_a_queued_job_is_not_queued_twice_and_jobs_are_the_servers(self):
+        job = self._start_in_background()
+        with patch(f"{CAMPAIGN}.BACKGROUND_ABOVE", 2):
+            self.campaign.with_user(self.spm_admin).action_compute()
+        self.assertEqual(self.campaign.job_id, job)
+        with self.assertRaises(UserError):
+            job.with_user(self.spm_admin).write({"state": "done"})
+        with self.assertRaises(UserError):
+            self.env["spm.job"].with_user(self.spm_admin).create(
+                {"name": "x", "res_model": "res.users", "res_id": 1, "step": "unlink", "user_id": self.spm_admin.id,
+                 "company_id": self.company.id}
+            )  # fmt: skip
+        # the owner follows their job; another salesperson does not see it
+        self.assertEqual(self.env["spm.job"].with_user(self.spm_admin).search([]), job)
+        self.assertFalse(self.env["spm.job"].with_user(self.rep1).search([]))
+
+    def test_small_campaigns_start_at_once(self):
+        self.assertIs(self.campaign.with_user(self.spm_admin).action_start(), True)
+        self.assertEqual(len(self.campaign.appraisal_ids), 4)
+        self.assertFalse(self.campaign.job_id)
