@@ -1,7 +1,10 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..engine import tiers as tier_engine
+from ..tools import access
 
 
 class SpmIncentivePlan(models.Model):
@@ -162,7 +165,44 @@ class SpmIncentivePlan(models.Model):
             if split.document_ref
         }
 
+    def _credited(self, users, date_from, date_to):
+        """What the plan credits over [date_from, date_to], as a payout run reads it:
+        ``({user id: [(document id, date, credited value)]}, {document id: its category's own rate})``.
+        The documents of ``users`` and the split ones, each split between its shares, in one query."""
+        self.ensure_one()
+        measure = self.measure_id
+        shares = self._split_shares()
+        categ_rates = self._category_rates() if self.category_rate_ids else {}
+        documents = measure._read_documents(
+            date_from,
+            date_to,
+            domain=["|", *measure._owner_domain(users.ids), ("id", "in", list(shares))],
+            company_ids=self.company_id.ids,
+            with_categ=bool(categ_rates),
+        )
+        by_user = defaultdict(list)
+        own_rate = {}
+        for doc_id, user_id, day, value, *categ in documents:
+            if categ and categ[0] in categ_rates:
+                own_rate[doc_id] = categ_rates[categ[0]]
+            for share_user, percent in shares.get(doc_id, [(user_id, 100.0)]):
+                by_user[share_user].append((doc_id, day, value * percent / 100.0))
+        return by_user, own_rate
+
+    def _targets(self, users, date_from, date_to):
+        """{user id: target} of the plan's quota measure over [date_from, date_to], as a payout run reads
+        it. Callers decide who may see it."""
+        self.ensure_one()
+        return (
+            self.env["spm.quota.line"]
+            .sudo()
+            ._read_user_targets(
+                self.quota_measure_id or self.measure_id, users.ids, date_from, date_to, self.company_id.ids
+            )
+        )
+
     def action_activate(self):
+        access.require(self.env, "admin", self.env._("Only an SPM administrator activates commission plans."))
         for plan in self:
             if not plan._participants():
                 raise UserError(self.env._("Plan %(plan)s has no participants.", plan=plan.name))
@@ -171,11 +211,13 @@ class SpmIncentivePlan(models.Model):
 
     def action_simulate(self):
         self.ensure_one()
+        access.require(self.env, "user", self.env._("What-If is for the users of Sales Performance."))
         action = self.env["ir.actions.act_window"]._for_xml_id("spm_addon.spm_payout_simulate_action")
         action["context"] = {"default_plan_id": self.id}
         return action
 
     def action_close(self):
+        access.require(self.env, "admin", self.env._("Only an SPM administrator closes commission plans."))
         self.state = "closed"
         return True
 

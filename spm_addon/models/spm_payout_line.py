@@ -1,8 +1,12 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from ..tools import access
 
 
 class SpmPayoutLine(models.Model):
-    """A commission line: the source document it pays on, the rule and tier that produced it."""
+    """A commission line: the source document it pays on, the rule and tier that produced it. Written
+    by the run's computation only (``env.su``)."""
 
     _name = "spm.payout.line"
     _description = "Payout Line"
@@ -55,9 +59,34 @@ class SpmPayoutLine(models.Model):
         for line in self:
             line.display_name = line.reference or "-"
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise UserError(self.env._("Payout lines are computed by their payout run: use its Compute button."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        refused = sorted(f for f in vals if not f.startswith("x_"))
+        if refused and not self.env.su:
+            self.check_access("write")
+            raise UserError(
+                self.env._(
+                    "%(fields)s of a payout line are computed by its run, never written directly: dispute the "
+                    "line instead.",
+                    fields=", ".join(refused),
+                )
+            )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_by_run_only(self):
+        if not self.env.su:
+            raise UserError(self.env._("Payout lines go with their payout run: recompute or delete the draft run."))
+
     def action_dispute(self):
         """Open a new dispute on this line (the salesperson writes why)."""
         self.ensure_one()
+        access.require(self.env, "user", self.env._("Disputes are for the users of Sales Performance."))
         return {
             "type": "ir.actions.act_window",
             "res_model": "spm.payout.dispute",
@@ -69,6 +98,7 @@ class SpmPayoutLine(models.Model):
 
     def action_open_document(self):
         self.ensure_one()
+        access.require(self.env, "user", self.env._("Source documents open for the users of Sales Performance."))
         return {
             "type": "ir.actions.act_window",
             "res_model": self.res_model,

@@ -7,18 +7,21 @@ import xlsxwriter
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import float_round
+from odoo.tools import float_round, format_amount
 
-from ..engine import allocation
-from ..tools import bulk, xlsx
+from ..engine import allocation, clawbacks
+from ..tools import access, bulk, xlsx
 
-STATES = [("draft", "Draft"), ("approved", "Approved by Manager"), ("locked", "Locked")]
+STATES = [("draft", "Draft"), ("approved", "Approved"), ("locked", "Locked")]
+CONFIG_FIELDS = {"name", "plan_id", "date_from", "date_to"}  # an administrator sets them on a draft run
+TOTALS = "spm_addon.group_spm_manager,spm_addon.group_spm_finance"
 
 
 class SpmPayoutRun(models.Model):
     """The commissions of one plan for one period: a statement per participant, each line traced to
-    its source document. Draft runs are recomputed from scratch; approved runs wait for finance;
-    locked runs never change."""
+    its source document. Draft runs are recomputed from scratch; each manager approves the statements
+    of the teams they lead (an administrator any), and the run is approved once all are; finance locks
+    approved runs; locked runs never change. States and figures move only through the buttons."""
 
     _name = "spm.payout.run"
     _inherit = ["mail.thread", "mail.activity.mixin"]
@@ -31,15 +34,72 @@ class SpmPayoutRun(models.Model):
     currency_id = fields.Many2one(related="plan_id.currency_id")
     date_from = fields.Date(string="From", required=True, tracking=True)
     date_to = fields.Date(string="To", required=True, tracking=True)
-    state = fields.Selection(STATES, default="draft", required=True, tracking=True, index=True)
-    statement_ids = fields.One2many("spm.payout.statement", "run_id", string="Statements")
-    total_amount = fields.Monetary(compute="_compute_total_amount", currency_field="currency_id")
+    state = fields.Selection(STATES, default="draft", required=True, readonly=True, tracking=True, index=True)
+    statement_ids = fields.One2many("spm.payout.statement", "run_id", string="Statements", readonly=True)
     compute_date = fields.Datetime(string="Computed On", readonly=True)
+    # the run's own figures, over all its statements whoever looks at them
+    statement_count = fields.Integer(string="Statements (all)", compute="_compute_run_figures", groups=TOTALS)
+    approved_count = fields.Integer(string="Approved Statements", compute="_compute_run_figures", groups=TOTALS)
+    total_amount = fields.Monetary(
+        string="Run Total (all statements)",
+        currency_field="currency_id",
+        compute="_compute_run_figures",
+        groups=TOTALS,
+        help="What the run pays, over all its statements (including those you cannot open).",
+    )
+    # what the current user may see of it
+    scope_statement_count = fields.Integer(string="Statements in Your Scope", compute="_compute_scope_figures")
+    scope_amount = fields.Monetary(
+        string="Your Scope Total",
+        currency_field="currency_id",
+        compute="_compute_scope_figures",
+        help="What the run pays on the statements you can open.",
+    )
+    summary = fields.Char(compute="_compute_summary", groups=TOTALS)
+
+    @api.depends("statement_ids.amount", "statement_ids.approved_by_id")
+    def _compute_run_figures(self):
+        Statement = self.env["spm.payout.statement"].sudo()  # the run's own figures: every statement
+        domain = [("run_id", "in", self._origin.ids)]
+        totals = {
+            run.id: (count, amount)
+            for run, count, amount in Statement._read_group(domain, ["run_id"], ["__count", "amount:sum"])
+        }
+        approved = {
+            run.id: count
+            for run, count in Statement._read_group([*domain, ("approved_by_id", "!=", False)], ["run_id"], ["__count"])
+        }
+        for run in self:
+            run.statement_count, run.total_amount = totals.get(run._origin.id, (0, 0.0))
+            run.approved_count = approved.get(run._origin.id, 0)
 
     @api.depends("statement_ids.amount")
-    def _compute_total_amount(self):
+    @api.depends_context("uid")
+    def _compute_scope_figures(self):
+        # the current user's record rules apply: their scope, not the run
+        totals = {
+            run.id: (count, amount)
+            for run, count, amount in self.env["spm.payout.statement"]._read_group(
+                [("run_id", "in", self._origin.ids)], ["run_id"], ["__count", "amount:sum"]
+            )
+        }
         for run in self:
-            run.total_amount = sum(run.statement_ids.mapped("amount"))
+            run.scope_statement_count, run.scope_amount = totals.get(run._origin.id, (0, 0.0))
+
+    @api.depends("statement_count", "approved_count", "total_amount", "scope_statement_count", "scope_amount")
+    @api.depends_context("uid")
+    def _compute_summary(self):
+        for run in self:
+            currency = run.currency_id or self.env.company.currency_id
+            run.summary = self.env._(
+                "Run total (all %(count)s statements): %(total)s · Your scope: %(scope_count)s statements, "
+                "total %(scope_total)s · approved %(approved)s of %(count)s",
+                count=run.statement_count,
+                total=format_amount(self.env, run.total_amount, currency),
+                scope_count=run.scope_statement_count,
+                scope_total=format_amount(self.env, run.scope_amount, currency),
+                approved=run.approved_count,
+            )
 
     @api.constrains("date_from", "date_to", "plan_id")
     def _check_period(self):
@@ -67,10 +127,61 @@ class SpmPayoutRun(models.Model):
                     )
                 )
 
+    def _check_client_vals(self, vals):
+        """Refuse what only the buttons and the computation write (state, computation date,
+        statements), and configuration changes by anyone but an administrator on a draft run. Server
+        code (``env.su``) passes."""
+        if self.env.su:
+            return
+        mail_fields = set(self.env["mail.thread"]._fields) | set(self.env["mail.activity.mixin"]._fields)
+        refused = sorted(f for f in vals if f not in CONFIG_FIELDS and f not in mail_fields and not f.startswith("x_"))
+        if refused:
+            raise UserError(
+                self.env._(
+                    "%(fields)s of a payout run are written by its buttons (Compute, Approve, Lock, Reset to "
+                    "Draft), never directly.",
+                    fields=", ".join(refused),
+                )
+            )
+        if CONFIG_FIELDS & set(vals):
+            access.require(self.env, "admin", self.env._("Only an SPM administrator sets up payout runs."))
+            for run in self.filtered(lambda run: run.state != "draft"):
+                raise UserError(
+                    self.env._(
+                        "Payout run %(run)s is %(state)s: reset it to draft to change it.",
+                        run=run.name,
+                        state=dict(STATES)[run.state],
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            for vals in vals_list:
+                if vals.get("state", "draft") != "draft" or vals.get("compute_date") or vals.get("statement_ids"):
+                    raise UserError(
+                        self.env._(
+                            "A payout run starts as a draft without statements: compute it with its Compute button."
+                        )
+                    )
+        return super().create(vals_list)
+
     def write(self, vals):
-        if any(run.state == "locked" for run in self) and not self.env.context.get("spm_payout_unlock"):
-            raise UserError(self.env._("A locked payout run never changes."))
-        return super().write(vals)
+        locked = self.filtered(lambda run: run.state == "locked")
+        if locked:
+            raise UserError(
+                self.env._(
+                    "Payout run %(runs)s is locked: a locked run never changes.",
+                    runs=", ".join(locked.mapped("name")),
+                )
+            )
+        self._check_client_vals(vals)
+        stale = self.filtered("compute_date") if {"plan_id", "date_from", "date_to"} & set(vals) else self.browse()
+        result = super().write(vals)
+        if stale:  # statements of another plan or period: computed again before anyone approves them
+            stale.sudo().statement_ids.unlink()
+            stale.sudo().compute_date = False
+        return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_if_draft(self):
@@ -78,41 +189,94 @@ class SpmPayoutRun(models.Model):
             raise UserError(self.env._("Only a draft payout run can be deleted."))
 
     def action_compute(self):
+        access.require(self.env, "admin", self.env._("Only an SPM administrator computes payout runs."))
         for run in self:
             if run.state != "draft":
                 raise UserError(self.env._("Only a draft run is computed: %(run)s is not.", run=run.name))
+        for run in self.sudo():
             run._compute_statements()
         return True
 
     def action_approve(self):
-        if not self.env.user.has_group("spm_addon.group_spm_manager"):
-            raise UserError(self.env._("A sales manager approves payout runs."))
+        """Approve the statements of the teams the user leads (an administrator: every statement);
+        the run is approved once every statement is."""
+        access.require(self.env, "manager", self.env._("A sales manager approves payout statements."))
         for run in self:
-            if run.state != "draft" or not run.statement_ids:
+            if run.state != "draft" or not run.compute_date:
                 raise UserError(self.env._("Compute the draft run %(run)s before approving it.", run=run.name))
-        self.state = "approved"
+        self._approve(self.env.user)
         return True
 
     def action_lock(self):
-        if not self.env.user.has_group("spm_addon.group_spm_finance"):
-            raise UserError(self.env._("Finance locks payout runs."))
+        access.require(self.env, "finance", self.env._("Finance locks payout runs."))
         for run in self:
             if run.state != "approved":
-                raise UserError(self.env._("Only an approved run can be locked."))
-        self.with_context(spm_payout_unlock=True).state = "locked"
+                raise UserError(
+                    self.env._(
+                        "Only an approved run can be locked: %(run)s has %(approved)s of its %(count)s statements "
+                        "approved.",
+                        run=run.name,
+                        approved=run.sudo().approved_count,
+                        count=run.sudo().statement_count,
+                    )
+                )
+        self.sudo().write({"state": "locked"})
         return True
 
     def action_reset_draft(self):
+        access.require(self.env, "admin", self.env._("Only an SPM administrator resets payout runs to draft."))
         for run in self:
             if run.state != "approved":
-                raise UserError(self.env._("Only an approved run goes back to draft."))
-        self.state = "draft"
+                raise UserError(self.env._("Only an approved run goes back to draft: %(run)s is not.", run=run.name))
+        self.sudo()._reset_draft()
         return True
 
     def action_export_xlsx(self):
         """The run for payroll: one row per salesperson, and a detail sheet of every line."""
         self.ensure_one()
-        return xlsx.download_action(self, f"{self.plan_id.name} - {self.name}.xlsx", self._export_xlsx())
+        access.require(self.env, "finance", self.env._("Payroll exports are for finance and administrators."))
+        self.check_access("read")
+        content = self.sudo()._export_xlsx()  # every statement of the run, whoever computed them
+        return xlsx.download_action(self, f"{self.plan_id.name} - {self.name}.xlsx", content)
+
+    def _approve(self, user):
+        """Approve, as ``user``, the statements of ``self`` in their scope; approve the runs whose
+        every statement is approved."""
+        Statement = self.env["spm.payout.statement"].sudo()
+        domain = [("run_id", "in", self.ids), ("approved_by_id", "=", False)]
+        if not (self.env.su or user.has_group("spm_addon.group_spm_admin")):
+            # a manager approves the teams they lead, never their own statement
+            domain += [("team_id.user_id", "=", user.id), ("user_id", "!=", user.id)]
+        statements = Statement.search(domain)
+        for run in self:
+            if not statements.filtered(lambda statement, run=run: statement.run_id == run):
+                raise UserError(
+                    self.env._(
+                        "Nothing left for %(user)s to approve in payout run %(run)s: a manager approves the "
+                        "statements of the teams they lead, an administrator the others.",
+                        user=user.name,
+                        run=run.name,
+                    )
+                )
+        statements.write({"approved_by_id": user.id, "approved_date": fields.Datetime.now()})
+        for run in self:
+            mine = statements.filtered(lambda statement, run=run: statement.run_id == run)
+            run.message_post(
+                body=self.env._(
+                    "%(user)s approved %(count)s statements (%(total)s): %(approved)s of %(all)s approved.",
+                    user=user.name,
+                    count=len(mine),
+                    total=format_amount(self.env, sum(mine.mapped("amount")), run.currency_id),
+                    approved=run.sudo().approved_count,
+                    all=run.sudo().statement_count,
+                )
+            )
+        done = self.sudo().filtered(lambda run: run.approved_count == run.statement_count)
+        done.write({"state": "approved"})
+
+    def _reset_draft(self):
+        self.statement_ids.write({"approved_by_id": False, "approved_date": False})
+        self.write({"state": "draft"})
 
     def _export_xlsx(self):
         self.ensure_one()
@@ -175,40 +339,28 @@ class SpmPayoutRun(models.Model):
         """Statements and lines of every participant, from scratch (a draft recomputed twice gives the
         same result): credited documents in one query, targets in one query, the commission of
         each participant spread over their documents, and clawbacks of documents paid by locked runs
-        that no longer count."""
+        that no longer count. Server code: the caller checked who asks."""
         self.ensure_one()
         plan = self.plan_id
         users = plan._participants()
         self.statement_ids.unlink()
-        company_ids = plan.company_id.ids
+        model = plan.measure_id.sudo().model_name
+        by_user, own_rate = plan._credited(users, self.date_from, self.date_to)
         shares = plan._split_shares()
-        categ_rates = plan._category_rates() if plan.category_rate_ids else {}
-        documents = plan.measure_id._read_documents(
-            self.date_from,
-            self.date_to,
-            domain=["|", *plan.measure_id._owner_domain(users.ids), ("id", "in", list(shares))],
-            company_ids=company_ids,
-            with_categ=bool(categ_rates),
-        )
-        by_user = defaultdict(list)
-        own_rate = {}  # document id: its category's rate
-        for doc_id, user_id, day, value, *categ in documents:
-            if categ and categ[0] in categ_rates:
-                own_rate[doc_id] = categ_rates[categ[0]]
-            for share_user, percent in shares.get(doc_id, [(user_id, 100.0)]):
-                by_user[share_user].append((doc_id, day, value * percent / 100.0))
+        # credit notes of invoices a locked run paid reopen the invoice's period (see _clawbacks):
+        # they are not netted in this run's own total
+        paid_refunds = self._paid_refunds(model, {doc for docs in by_user.values() for doc, _d, v in docs if v < 0})
+        if paid_refunds:
+            by_user = {
+                user_id: [row for row in docs if row[0] not in paid_refunds] for user_id, docs in by_user.items()
+            }
         extras = self._spif_lines(users)
         for user_id, lines in self._grade_bonus_lines(users).items():
             extras[user_id] += lines
-        targets = self.env["spm.quota.line"]._read_user_targets(
-            plan.quota_measure_id or plan.measure_id, users.ids, self.date_from, self.date_to, company_ids
-        )
-        clawbacks = self._clawbacks(users)
+        targets = plan._targets(users, self.date_from, self.date_to)
+        clawback_rows = self._clawbacks()
         for user_id, rows in self._dispute_adjustments(users).items():
-            clawbacks[user_id] += rows
-        model = plan.measure_id.sudo().model_name
-        refunded = self._refund_origins(model, [doc for doc, _user, _day, value, *_c in documents if value < 0])
-        del documents  # a million rows at bench scale: by_user holds what is needed
+            clawback_rows[user_id] += rows
         leader_of = plan._override_leaders(users)
         members_of = defaultdict(list)  # leader id: member ids, so each leader reads only their team
         for member_id, leader_id in leader_of.items():
@@ -216,7 +368,9 @@ class SpmPayoutRun(models.Model):
         drawn = self._draw_balances(users) if plan.draw_recoverable else {}
         statements, line_rows = [], []
         participant_ids = set(users.ids)
-        for user in users | self.env["res.users"].browse(set(leader_of.values())):
+        # former participants still owe the clawbacks of the periods they were paid in
+        payees = users | self.env["res.users"].browse(set(leader_of.values()) | set(clawback_rows))
+        for user in payees:
             docs = by_user.get(user.id, [])
             credited = sum(value for _doc, _day, value in docs)
             target = targets.get(user.id, 0.0)
@@ -247,12 +401,12 @@ class SpmPayoutRun(models.Model):
                         if doc_id in shares
                         else detail
                     ),
-                    refunded.get(doc_id),
-                    "clawback" if doc_id in refunded else "commission",
+                    None,
+                    "commission",
                 )
                 for (doc_id, day, value), part in zip(docs, parts, strict=True)
             ]
-            rows += extras.get(user.id, []) + clawbacks.get(user.id, [])
+            rows += extras.get(user.id, []) + clawback_rows.get(user.id, [])
             for member_id in members_of.get(user.id, ()):
                 member_credit = sum(value for _doc, _day, value in by_user.get(member_id, []))
                 if member_credit:
@@ -279,9 +433,11 @@ class SpmPayoutRun(models.Model):
                 }
             )
             line_rows.append(rows)
+        del by_user  # a million rows at bench scale: the line rows hold what is needed
         self.env.flush_all()
         statement_ids = self._insert_statements(statements)
         self._insert_lines(statement_ids, line_rows)
+        self.invalidate_recordset()
         self.compute_date = fields.Datetime.now()
 
     def _insert_statements(self, statements):
@@ -347,31 +503,31 @@ class SpmPayoutRun(models.Model):
         self.env["spm.payout.line"].invalidate_model()
         self.env["spm.payout.statement"].invalidate_model()
 
-    def _refund_origins(self, model, doc_ids):
-        """{credit note id: the line of a locked run that paid on the invoice it reverses}: a refund
-        credited in this run claws back against the original line."""
+    def _locked_domain(self):
+        """Payout lines of the plan's locked runs."""
+        return [("statement_id.run_id.plan_id", "=", self.plan_id.id), ("statement_id.run_id.state", "=", "locked")]
+
+    def _paid_refunds(self, model, doc_ids):
+        """Credit notes among ``doc_ids`` whose invoice a locked run of the plan paid."""
         if model != "account.move" or not doc_ids:
-            return {}
+            return set()
         refunds = self.env["account.move"].sudo().browse(doc_ids).filtered("reversed_entry_id")
-        paid = (
+        if not refunds:
+            return set()
+        paid = set(
             self.env["spm.payout.line"]
             .sudo()
             .search(
                 [
+                    *self._locked_domain(),
                     ("res_model", "=", "account.move"),
                     ("res_id", "in", refunds.reversed_entry_id.ids),
-                    ("statement_id.run_id.plan_id", "=", self.plan_id.id),
-                    ("statement_id.run_id.state", "=", "locked"),
-                    ("amount", ">", 0),
+                    ("kind", "=", "commission"),
                 ]
             )
+            .mapped("res_id")
         )
-        line_of = {line.res_id: line.id for line in paid}
-        return {
-            refund.id: line_of[refund.reversed_entry_id.id]
-            for refund in refunds
-            if refund.reversed_entry_id.id in line_of
-        }
+        return {refund.id for refund in refunds if refund.reversed_entry_id.id in paid}
 
     def _draw_rows(self, user, commission, outstanding):
         """A draw tops the commission up to the plan's draw; a recoverable draw is taken back from
@@ -516,7 +672,7 @@ class SpmPayoutRun(models.Model):
                 (
                     "spm.payout.dispute",
                     dispute.id,
-                    fields.Date.to_date(dispute.write_date),
+                    fields.Date.to_date(dispute.resolved_date or dispute.write_date),
                     0.0,
                     0.0,
                     dispute.adjustment_amount,
@@ -527,45 +683,145 @@ class SpmPayoutRun(models.Model):
             )
         return result
 
-    def _clawbacks(self, users):
-        """{user id: [line vals]}: lines paid by locked runs of the plan whose document no longer counts
-        (cancelled order, reversed invoice...) and were not clawed back yet, reversed."""
-        Line = self.env["spm.payout.line"]
+    def _clawbacks(self):
+        """{user id: [line rows]}: the periods reopened by documents that locked runs of the plan paid
+        and that stopped counting since (a cancelled order, a credit note of a paid invoice).
+
+        For each statement paid on such documents, the commission of its period is recomputed on the
+        net credited total (its credited amount minus everything that no longer counts, earlier locked
+        clawbacks included) with the plan's tiers, gate and caps and the statement's target; the
+        difference with what was paid (its commission and the clawbacks already locked) is clawed
+        back, spread over the documents removed now in proportion to their credited value."""
+        plan = self.plan_id
+        measure = plan.measure_id.sudo()
+        model = measure.model_name
+        Line = self.env["spm.payout.line"].sudo()
         paid = Line.search(
             [
-                ("statement_id.run_id.plan_id", "=", self.plan_id.id),
-                ("statement_id.run_id.state", "=", "locked"),
-                ("res_model", "=", self.plan_id.measure_id.sudo().model_name),  # credited documents only
-                ("amount", ">", 0),
+                *self._locked_domain(),
+                ("res_model", "=", model),
+                ("kind", "=", "commission"),
                 ("origin_line_id", "=", False),
-                ("user_id", "in", users.ids),
+                ("credited_amount", ">", 0),
             ]
         )
-        paid -= Line.search(
-            [("origin_line_id", "in", paid.ids), ("statement_id.run_id.state", "=", "locked")]
-        ).origin_line_id
-        measure = self.plan_id.measure_id.sudo()
-        result = defaultdict(list)
-        for model, lines in paid.grouped("res_model").items():
-            still = set(
-                self.env[model]
-                .sudo()
-                .with_context(active_test=False)
-                .search([("id", "in", lines.mapped("res_id")), *measure._get_domain()])
-                .ids
-            )
-            for line in lines.filtered(lambda rec, still=still: rec.res_id not in still):
-                result[line.user_id.id].append(
-                    (
-                        line.res_model,
-                        line.res_id,
-                        line.document_date,
-                        -line.credited_amount,
-                        line.rate,
-                        -line.amount,
-                        self.env._("Clawback: %(reference)s no longer counts", reference=line.reference),
-                        line.id,
-                        "clawback",
-                    )
+        if not paid:
+            return defaultdict(list)
+        earlier = Line.search([*self._locked_domain(), ("kind", "=", "clawback"), ("origin_line_id", "in", paid.ids)])
+        done = {(line.res_model, line.res_id) for line in earlier}
+        remaining = {line.id: line.credited_amount for line in paid}  # what still counts of each paid line
+        for line in earlier:
+            remaining[line.origin_line_id.id] += line.credited_amount
+        removals = defaultdict(list)  # statement: [(origin line, model, id, date, removed value, reference)]
+        still = set(
+            self.env[model]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("id", "in", paid.mapped("res_id")), *measure._get_domain()])
+            .ids
+        )
+        for line in paid:
+            if line.res_id not in still and (model, line.res_id) not in done and remaining[line.id] > 0:
+                removals[line.statement_id].append(
+                    (line, model, line.res_id, line.document_date, remaining[line.id], line.reference)
                 )
+                remaining[line.id] = 0.0
+        if model == "account.move":
+            self._refund_removals(paid, remaining, removals)
+        categ_rates = plan._category_rates() if plan.category_rate_ids else {}
+        rate_of = self._document_rates(measure, paid, categ_rates) if categ_rates else {}
+        result = defaultdict(list)
+        for statement, items in removals.items():
+            result[statement.user_id.id] += self._reopen(
+                statement, items, earlier.filtered(lambda line, s=statement: line.origin_line_id.statement_id == s),
+                rate_of,
+            )  # fmt: skip
         return result
+
+    def _refund_removals(self, paid, remaining, removals):
+        """Add to ``removals`` the credit notes (up to the end of this run) of invoices in ``paid`` that no
+        locked run counted yet: each removes its value from the invoice's lines, in proportion to
+        their credit when the invoice was split."""
+        plan = self.plan_id
+        lines_of = paid.grouped("res_id")  # invoice id: its paid lines, one per credited salesperson
+        rows = plan.measure_id._read_documents(
+            plan.date_from,
+            self.date_to,
+            domain=[("reversed_entry_id", "in", list(lines_of))],
+            company_ids=plan.company_id.ids,
+        )
+        refunds = {row[0]: row for row in rows if row[3] < 0}
+        counted = set(
+            self.env["spm.payout.line"]
+            .sudo()
+            .search([*self._locked_domain(), ("res_model", "=", "account.move"), ("res_id", "in", list(refunds))])
+            .mapped("res_id")
+        )
+        for refund in self.env["account.move"].sudo().browse(sorted(set(refunds) - counted)):
+            _id, _user, day, value, *_categ = refunds[refund.id]
+            lines = lines_of[refund.reversed_entry_id.id]
+            total = sum(lines.mapped("credited_amount"))
+            for line in lines:
+                removed = min(-value * line.credited_amount / total, remaining[line.id])
+                if removed > 0:
+                    removals[line.statement_id].append(
+                        (line, "account.move", refund.id, day, removed, refund.display_name)
+                    )
+                    remaining[line.id] -= removed
+
+    def _document_rates(self, measure, lines, categ_rates):
+        """{document id: its category's own rate} of the documents of ``lines``."""
+        field = measure.categ_field_id.name
+        records = self.env[measure.model_name].sudo().with_context(active_test=False).browse(lines.mapped("res_id"))
+        return {
+            record.id: categ_rates[record[field].id] for record in records.exists() if record[field].id in categ_rates
+        }
+
+    def _reopen(self, statement, items, earlier, rate_of):
+        """Clawback rows of ``statement``'s period reopened by the removals ``items``, after the locked
+        clawbacks ``earlier``."""
+        plan = self.plan_id
+        currency = plan.currency_id
+        own = statement.line_ids.filtered(
+            lambda line: line.kind == "commission" and not line.origin_line_id and line.res_id in rate_of
+        )
+        base = statement.credited_amount - sum(own.mapped("credited_amount"))
+        extra = sum(line.credited_amount * rate_of[line.res_id] / 100.0 for line in own)
+        removed = [(line.origin_line_id, -line.credited_amount) for line in earlier]
+        removed += [(origin, value) for origin, _model, _id, _day, value, _ref in items]
+        for origin, value in removed:
+            if origin.res_id in rate_of:
+                extra -= value * rate_of[origin.res_id] / 100.0
+            else:
+                base -= value
+        net = clawbacks.net_credited(
+            statement.credited_amount, [-line.credited_amount for line in earlier], [item[4] for item in items]
+        )
+        _attainment, recomputed, _rate, detail = plan._commission(net, statement.target, base, extra)
+        paid = statement.commission + sum(earlier.mapped("amount"))
+        parts = clawbacks.reopened_period(paid, recomputed, [item[4] for item in items], currency.decimal_places)
+        rows = []
+        for (origin, res_model, res_id, day, value, reference), part in zip(items, parts, strict=True):
+            rows.append(
+                (
+                    res_model,
+                    res_id,
+                    day,
+                    -value,
+                    -part / value * 100.0 if value else 0.0,
+                    part,
+                    self.env._(
+                        "Clawback: %(reference)s no longer counts. %(run)s recomputed on %(net)s credited: "
+                        "%(amount)s (%(detail)s) instead of %(paid)s paid",
+                        reference=reference,
+                        run=statement.run_id.name,
+                        net=format_amount(self.env, net, currency),
+                        amount=format_amount(self.env, recomputed, currency),
+                        detail=detail,
+                        paid=format_amount(self.env, paid, currency),
+                    ),
+                    origin.id,
+                    "clawback",
+                )
+            )
+        return rows

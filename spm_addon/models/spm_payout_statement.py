@@ -1,9 +1,11 @@
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 
 class SpmPayoutStatement(models.Model):
     """What one salesperson earns in a payout run: credited amount, attainment, commission and the
-    lines that make it up."""
+    lines that make it up. Written by the run's computation and its buttons only (``env.su``): its
+    figures, author and approval are never typed in."""
 
     _name = "spm.payout.statement"
     _inherit = ["mail.thread"]
@@ -33,6 +35,8 @@ class SpmPayoutStatement(models.Model):
         store=True,
         help="Commission and clawbacks.",
     )
+    approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, index="btree_not_null")
+    approved_date = fields.Datetime(string="Approved On", readonly=True)
 
     @api.depends("user_id")
     def _compute_team_id(self):
@@ -48,3 +52,29 @@ class SpmPayoutStatement(models.Model):
     def _compute_display_name(self):
         for statement in self:
             statement.display_name = f"{statement.user_id.name} - {statement.run_id.name}"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su:
+            raise UserError(self.env._("Statements are computed by their payout run: use its Compute button."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su:
+            self.check_access("write")
+            mail_fields = set(self.env["mail.thread"]._fields)
+            refused = sorted(f for f in vals if f not in mail_fields and not f.startswith("x_"))
+            if refused:
+                raise UserError(
+                    self.env._(
+                        "%(fields)s of a payout statement are computed and approved by its run's buttons "
+                        "(Compute, Approve), never written directly.",
+                        fields=", ".join(refused),
+                    )
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_by_run_only(self):
+        if not self.env.su:
+            raise UserError(self.env._("Statements go with their payout run: recompute or delete the draft run."))

@@ -11,3 +11,6 @@ from . import test_appraisal_tour
 from . import test_incentive
 from . import test_quota_trust
 from . import test_measure_access
+from . import test_payout_access
+from . import test_payout_clawback
+from . import test_payout_simulate

@@ -5,7 +5,7 @@ import openpyxl
 
 from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import Form, new_test_user, tagged
+from odoo.tests import Form, tagged
 
 from .common import SpmCommon
 
@@ -23,7 +23,6 @@ class TestIncentive(SpmCommon):
         cls.quota = cls._plan(target_amount=600_000, allocation_method="equal", time_split="none")
         cls.quota.action_allocate()
         cls.quota.action_activate()
-        cls.finance = new_test_user(cls.env, "finance", groups="spm_addon.group_spm_finance", name="Fiona Finance")
 
     def _commission_plan(self, **vals):
         return self.env["spm.incentive.plan"].create(
@@ -298,7 +297,13 @@ class TestIncentive(SpmCommon):
         tiered.date_from, tiered.date_to = date(2026, 1, 1), date(2026, 12, 31)
         runs_before = self.env["spm.payout.run"].search_count([])
         what_if = self.env["spm.payout.simulate"].create(
-            {"plan_id": tiered.id, "user_id": self.rep1.id, "credited_amount": 130_000}
+            {
+                "plan_id": tiered.id,
+                "user_id": self.rep1.id,
+                "credited_amount": 130_000,
+                "date_from": date(2026, 1, 1),
+                "date_to": date(2026, 12, 31),
+            }
         )
         self.assertEqual(what_if.target, 100_000)
         self.assertAlmostEqual(what_if.projected_amount, 7_800.0)
