@@ -76,9 +76,9 @@ class TestQuotaTargetTrust(QuotaTrustCommon):
     def test_manager_adjusts_only_what_their_teams_hold(self):
         self.plan.action_activate()
         # another team's salesperson, the company line: not theirs
-        with self.assertRaises(AccessError):
+        with self.assertRefused(AccessError, "teams you lead: Rep 3"):
             self._adjust(self.manager_a, self.rep3_line, 1, "not my team")
-        with self.assertRaises(AccessError):
+        with self.assertRefused(AccessError, "teams you lead"):
             self._adjust(self.manager_a, self.company_line, 2_000_000, "the whole company")
         # their own team's line would rebalance teams B and C
         with self.assertRefused(AccessError, "Team B"):

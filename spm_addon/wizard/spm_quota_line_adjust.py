@@ -24,7 +24,14 @@ class SpmQuotaLineAdjust(models.TransientModel):
         self.ensure_one()
         access.require(self.env, "manager", self.env._("Only managers and administrators adjust targets."))
         line = self.line_id
-        line.check_access("write")
+        if not line.has_access("write"):  # check_access("write"), with a message that says what to do
+            raise AccessError(
+                self.env._(
+                    "You adjust only the targets of the teams you lead: %(line)s is not one of them. Ask an "
+                    "administrator.",
+                    line=line.sudo().display_name,
+                )
+            )
         if line.plan_id.state != "active":
             line.plan_id._check_editable()
             access.require(
