@@ -7,7 +7,7 @@ import xlsxwriter
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
-from odoo.tools import float_round, format_amount
+from odoo.tools import SQL, float_round, format_amount
 
 from ..engine import allocation, clawbacks
 from ..tools import access, bulk, xlsx
@@ -696,6 +696,14 @@ class SpmPayoutRun(models.Model):
         measure = plan.measure_id.sudo()
         model = measure.model_name
         Line = self.env["spm.payout.line"].sudo()
+        # only the paid lines concerned, found in SQL: their document stopped counting, or (invoices) a
+        # counted credit note reverses it
+        records = self.env[model].sudo().with_context(active_test=False)
+        affected = [("res_id", "not in", records._search(measure._get_domain()))]
+        if model == "account.move":
+            refunds = records._search([*measure._get_domain(), ("reversed_entry_id", "!=", False)])
+            reversed_ids = refunds.subselect(SQL.identifier(refunds.table, "reversed_entry_id"))
+            affected = expression.OR([affected, [("res_id", "in", reversed_ids)]])
         paid = Line.search(
             [
                 *self._locked_domain(),
@@ -703,6 +711,7 @@ class SpmPayoutRun(models.Model):
                 ("kind", "=", "commission"),
                 ("origin_line_id", "=", False),
                 ("credited_amount", ">", 0),
+                *affected,
             ]
         )
         if not paid:
@@ -713,13 +722,7 @@ class SpmPayoutRun(models.Model):
         for line in earlier:
             remaining[line.origin_line_id.id] += line.credited_amount
         removals = defaultdict(list)  # statement: [(origin line, model, id, date, removed value, reference)]
-        still = set(
-            self.env[model]
-            .sudo()
-            .with_context(active_test=False)
-            .search([("id", "in", paid.mapped("res_id")), *measure._get_domain()])
-            .ids
-        )
+        still = set(records.search([("id", "in", paid.mapped("res_id")), *measure._get_domain()]).ids)
         for line in paid:
             if line.res_id not in still and (model, line.res_id) not in done and remaining[line.id] > 0:
                 removals[line.statement_id].append(
