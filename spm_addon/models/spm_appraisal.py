@@ -30,7 +30,7 @@ class SpmAppraisal(models.Model):
     _order = "campaign_id desc, rank_company, id"
 
     campaign_id = fields.Many2one("spm.appraisal.campaign", required=True, ondelete="cascade", index=True)
-    template_id = fields.Many2one(related="campaign_id.template_id", store=True)
+    template_id = fields.Many2one(related="campaign_id.template_id", store=True, precompute=True)
     company_id = fields.Many2one(related="campaign_id.company_id", store=True, index=True)
     date_from = fields.Date(related="campaign_id.date_from")
     date_to = fields.Date(related="campaign_id.date_to")
@@ -63,6 +63,9 @@ class SpmAppraisal(models.Model):
     )
     rank_team = fields.Integer(string="Rank in Team", readonly=True, aggregator="min")
     rank_company = fields.Integer(string="Rank in Company", readonly=True, aggregator="min")
+    properties = fields.Properties(
+        string="Properties", definition="template_id.appraisal_properties_definition", copy=True
+    )
     self_comment = fields.Text(string="Self-Assessment")
     manager_comment = fields.Text(string="Manager's Assessment", tracking=True)
 

@@ -188,6 +188,7 @@ class SpmAppraisalCampaign(models.Model):
             vals_list.append(
                 {
                     "campaign_id": self.id,
+                    "template_id": self.template_id.id,  # so that Properties take their defaults
                     "employee_id": employee.id,
                     "user_id": employee.user_id.id,
                     "team_id": team_of[employee.user_id.id],

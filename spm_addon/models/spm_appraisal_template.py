@@ -26,6 +26,9 @@ class SpmAppraisalTemplate(models.Model):
         copy=True,
         default=lambda self: [Command.create({"name": name, "min_score": score}) for name, score in DEFAULT_GRADES],
     )
+    appraisal_properties_definition = fields.PropertiesDefinition(
+        string="Appraisal Properties", help="Fields of your own on every appraisal of this template."
+    )
     has_self_assessment = fields.Boolean(string="Self-Assessment", default=True)
     has_calibration = fields.Boolean(
         string="Calibration", default=True, help="Managers calibrate grades before the campaign closes."

@@ -103,3 +103,26 @@ class TestNoCodeAppraisal(NoCodeMixin, SpmCommon):
         self.assertAlmostEqual(tracked.old_value_float, before, places=1)
         self.assertAlmostEqual(tracked.new_value_float, appraisal.score, places=1)
         self.assertGreater(appraisal.score, before)
+
+    def test_properties_defined_per_template(self):
+        """Properties as CRM has them per team: defined on the appraisal template by an administrator,
+        defaulted on every appraisal a campaign creates, filled in by whom may edit, grouped by."""
+        template = self.template.with_user(self.spm_admin)
+        template.appraisal_properties_definition = [
+            {"name": "region", "string": "Region", "type": "char", "default": "East"},
+            {"name": "potential", "string": "Potential", "type": "boolean"},
+        ]
+        campaign = self._campaign()
+        campaign.action_start()
+        appraisals = campaign.appraisal_ids
+        self.assertEqual([appraisal.properties.get("region") for appraisal in appraisals], ["East", "East"])
+        mine = appraisals.filtered(lambda a: a.user_id == self.rep1)
+        mine.with_user(self.rep1).action_submit_self()
+        mine.with_user(self.manager_a).properties = {"region": "North", "potential": True}
+        self.assertEqual(mine.properties, {"region": "North", "potential": True})
+        groups = dict(
+            self.env["spm.appraisal"]._read_group(
+                [("campaign_id", "=", campaign.id)], ["properties.region"], ["__count"]
+            )
+        )
+        self.assertEqual(groups, {"East": 1, "North": 1})
