@@ -1,4 +1,5 @@
 from datetime import date
+from itertools import product
 
 from freezegun import freeze_time
 
@@ -36,14 +37,13 @@ class TestPayoutSimulate(PayoutCommon):
         attainment or amounts; for each salesperson, What-If on the statement's credited amount
         projects exactly the statement's commission, against the same target."""
         variants = [
-            {"flat_rate": 5.0},
-            {"flat_rate": 5.0, "gate": 90, "cap_amount": 6_000},
-            {"flat_rate": 5.0, "attainment_cap": 110},
-            {"tiers": PROGRESSIVE},
-            {"tiers": PROGRESSIVE, "gate": 50, "cap_amount": 7_000},
-            {"tiers": PROGRESSIVE, "attainment_cap": 110},
-            {"tiers": PROGRESSIVE, "rate_type": "retroactive"},
-            {"tiers": PROGRESSIVE, "rate_type": "retroactive", "gate": 85, "cap_amount": 10_000, "attainment_cap": 125},
+            ({"flat_rate": 5.0} if rate_type == "flat" else {"tiers": PROGRESSIVE, "rate_type": rate_type})
+            | {"gate": gate, "cap_amount": cap, "attainment_cap": attainment_cap}
+            for rate_type, gate, cap, attainment_cap in product(
+                ("flat", "progressive", "retroactive"), (0, 90), (0, 7_000), (0, 110)
+            )
+        ]
+        variants += [
             {"tiers": AMOUNT_TIERS, "tier_basis": "amount", "attainment_cap": 120},
             {"tiers": AMOUNT_TIERS, "tier_basis": "amount", "rate_type": "retroactive", "gate": 50_000},
         ]
