@@ -14,3 +14,7 @@ from . import test_measure_access
 from . import test_payout_access
 from . import test_payout_clawback
 from . import test_payout_simulate
+from . import test_access_matrix
+from . import test_rpc_roles
+from . import test_nocode_appraisal
+from . import test_jobs
