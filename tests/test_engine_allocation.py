@@ -1,7 +1,7 @@
 from datetime import date
 
 import pytest
-from spm_engine import allocation, pacing, periods
+from spm_engine import allocation, attainment, pacing, periods
 
 
 def test_largest_remainder_sums_exactly():
@@ -63,8 +63,8 @@ def test_history_periods():
 def test_pacing_figures():
     figures = pacing.pacing(200_000, 36_000, 0.5)
     assert figures == {"expected": 100_000, "pace": 36.0, "projected": 72_000, "gap": -128_000}
-    assert pacing.attainment(36_000, 200_000) == 18.0
-    assert pacing.attainment(5, 0) == 0.0
+    assert attainment.attainment(36_000, 200_000) == 18.0
+    assert attainment.attainment(5, 0) == 0.0
     assert pacing.pacing(100, 10, 0.0)["pace"] == 0.0
 
 

@@ -1,13 +1,11 @@
 """Scoring curves: from a KPI's actual and target to a score (100 = on target)."""
 
+from .attainment import attainment
+
 
 def linear(actual, target, floor=0.0, cap=None, higher_is_better=True):
     """Score = actual / target x 100 (inverted when lower is better), bounded by floor and cap."""
-    if higher_is_better:
-        score = (actual / target * 100.0) if target else 0.0
-    else:
-        score = (target / actual * 100.0) if actual else (100.0 if target else 0.0)
-    score = max(score, floor)
+    score = max(attainment(actual, target, higher_is_better), floor)
     if cap is not None:
         score = min(score, cap)
     return score
@@ -73,15 +71,6 @@ def ratio(numerator, denominator, factor=100.0):
     if not denominator:
         return None
     return numerator / denominator * factor
-
-
-def attainment(actual, target, higher_is_better=True):
-    """Attainment in %: actual / target, or target / actual when lower is better; 0 without a target."""
-    if not target:
-        return 0.0
-    if higher_is_better:
-        return actual / target * 100.0
-    return target / actual * 100.0 if actual else 100.0
 
 
 def score(curve, actual, target, higher_is_better=True, floor=0.0, cap=None, thresholds=(), pass_score=100.0):

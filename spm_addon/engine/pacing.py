@@ -1,14 +1,9 @@
-"""Attainment and pacing figures of one target."""
+"""Pacing figures of one target (attainment: see engine.attainment)."""
 
 
 def ratio(numerator, denominator, default=0.0):
     """numerator / denominator, or ``default`` when the denominator is zero."""
     return numerator / denominator if denominator else default
-
-
-def attainment(actual, target):
-    """Percent of the target reached; 0 when there is no target."""
-    return ratio(actual, target) * 100.0
 
 
 def pacing(target, actual, expected_share):

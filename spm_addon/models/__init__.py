@@ -1,5 +1,6 @@
 from . import spm_job
 from . import spm_job_mixin
+from . import spm_period_mixin
 from . import spm_measure
 from . import spm_quota_line
 from . import spm_quota_adjustment

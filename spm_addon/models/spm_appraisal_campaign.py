@@ -26,7 +26,7 @@ class SpmAppraisalCampaign(models.Model):
     """
 
     _name = "spm.appraisal.campaign"
-    _inherit = ["mail.thread", "mail.activity.mixin", "spm.job.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "spm.job.mixin", "spm.period.mixin"]
     _description = "Appraisal Campaign"
     _order = "date_from desc, id desc"
 
@@ -54,19 +54,6 @@ class SpmAppraisalCampaign(models.Model):
         )
         for campaign in self:
             campaign.appraisal_count = counts.get(campaign, 0)
-
-    @api.constrains("date_from", "date_to")
-    def _check_dates(self):
-        for campaign in self:
-            if campaign.date_to < campaign.date_from:
-                raise ValidationError(
-                    self.env._(
-                        "Campaign %(campaign)s ends (%(end)s) before it starts (%(start)s).",
-                        campaign=campaign.name,
-                        end=campaign.date_to,
-                        start=campaign.date_from,
-                    )
-                )
 
     @api.constrains("template_id")
     def _check_template(self):

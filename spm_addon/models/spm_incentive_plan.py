@@ -3,6 +3,7 @@ from collections import defaultdict
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..engine import attainment as engine_attainment
 from ..engine import tiers as tier_engine
 from ..tools import access
 
@@ -12,7 +13,7 @@ class SpmIncentivePlan(models.Model):
     or amount, progressive or retroactive), with a gate and a cap."""
 
     _name = "spm.incentive.plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "spm.period.mixin"]
     _description = "Incentive Plan"
     _order = "date_from desc, id desc"
 
@@ -87,12 +88,6 @@ class SpmIncentivePlan(models.Model):
     )
     spif_ids = fields.One2many("spm.incentive.spif", "plan_id", string="SPIFs", copy=True)
     grade_bonus_ids = fields.One2many("spm.incentive.grade.bonus", "plan_id", string="Grade Bonuses", copy=True)
-
-    @api.constrains("date_from", "date_to")
-    def _check_dates(self):
-        for plan in self:
-            if plan.date_to < plan.date_from:
-                raise ValidationError(self.env._("Plan %(plan)s ends before it starts.", plan=plan.name))
 
     @api.constrains("rate_type", "tier_ids", "flat_rate", "gate", "cap_amount", "category_rate_ids", "measure_id")
     def _check_rates(self):
@@ -223,7 +218,7 @@ class SpmIncentivePlan(models.Model):
 
     def _capped(self, credited, target, base):
         """(position on the tier scale, base) once the attainment cap applies."""
-        attainment = credited / target * 100.0 if target else 0.0
+        attainment = engine_attainment.attainment(credited, target)
         position = attainment if self.tier_basis == "attainment" else credited
         if self.attainment_cap and attainment > self.attainment_cap:
             base *= self.attainment_cap / attainment
@@ -249,7 +244,7 @@ class SpmIncentivePlan(models.Model):
         ``extra`` (what those categories earned) is added before the gate and the cap."""
         self.ensure_one()
         base = credited if base is None else base
-        attainment = credited / target * 100.0 if target else 0.0
+        attainment = engine_attainment.attainment(credited, target)
         gate_position = attainment if self.tier_basis == "attainment" else credited
         position, base = self._capped(credited, target, base)
         if self.rate_type == "flat":

@@ -6,6 +6,7 @@ class SpmIncentiveSpif(models.Model):
     """A SPIF: a fixed bonus per unit sold or per order line of promoted products within dates."""
 
     _name = "spm.incentive.spif"
+    _inherit = ["spm.period.mixin"]
     _description = "SPIF"
     _order = "plan_id, date_from"
 
@@ -19,12 +20,16 @@ class SpmIncentiveSpif(models.Model):
     currency_id = fields.Many2one(related="plan_id.currency_id")
     amount = fields.Monetary(currency_field="currency_id", required=True)
 
-    @api.constrains("date_from", "date_to", "amount", "product_ids", "categ_id")
+    def _period_container(self):
+        return self.plan_id
+
+    @api.constrains("amount", "product_ids", "categ_id")
     def _check_spif(self):
         for spif in self:
-            if spif.date_to < spif.date_from or spif.amount < 0:
+            if spif.amount < 0:
                 raise ValidationError(
-                    self.env._("SPIF %(spif)s: check its dates and its amount (not negative).", spif=spif.name)
-                )
+                    self.env._("SPIF %(spif)s: the amount cannot be negative (%(amount)s).", spif=spif.name,
+                               amount=spif.amount)
+                )  # fmt: skip
             if not (spif.product_ids or spif.categ_id):
                 raise ValidationError(self.env._("SPIF %(spif)s: choose its products or category.", spif=spif.name))

@@ -24,7 +24,7 @@ class SpmPayoutRun(models.Model):
     approved runs; locked runs never change. States and figures move only through the buttons."""
 
     _name = "spm.payout.run"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "spm.period.mixin"]
     _description = "Payout Run"
     _order = "date_from desc, id desc"
 
@@ -101,14 +101,13 @@ class SpmPayoutRun(models.Model):
                 approved=run.approved_count,
             )
 
+    def _period_container(self):
+        return self.plan_id
+
     @api.constrains("date_from", "date_to", "plan_id")
-    def _check_period(self):
+    def _check_overlap(self):
         for run in self:
             plan = run.plan_id
-            if run.date_to < run.date_from:
-                raise ValidationError(self.env._("Run %(run)s ends before it starts.", run=run.name))
-            if run.date_from < plan.date_from or run.date_to > plan.date_to:
-                raise ValidationError(self.env._("Run %(run)s must lie inside the plan's period.", run=run.name))
             overlap = self.search(
                 [
                     ("id", "!=", run.id),

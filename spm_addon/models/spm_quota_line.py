@@ -41,7 +41,7 @@ class SpmQuotaLine(models.Model):
     """One target of a quota plan: a node of the cascade company > team > salesperson > period."""
 
     _name = "spm.quota.line"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "spm.period.mixin"]
     _description = "Quota Line"
     _order = "plan_id, depth, date_from, id"
     _rec_names_search = ["team_id", "user_id", "categ_id"]
@@ -180,31 +180,8 @@ class SpmQuotaLine(models.Model):
         for line in self:
             line.adjustment_count = counts.get(line, 0)
 
-    @api.constrains("date_from", "date_to", "plan_id")
-    def _check_dates(self):
-        for line in self:
-            plan = line.plan_id
-            if line.date_to < line.date_from:
-                raise ValidationError(
-                    self.env._(
-                        "The target %(line)s ends on %(end)s, before it starts on %(start)s.",
-                        line=line.display_name,
-                        end=line.date_to,
-                        start=line.date_from,
-                    )
-                )
-            if line.date_from < plan.date_from or line.date_to > plan.date_to:
-                raise ValidationError(
-                    self.env._(
-                        "The target %(line)s (%(start)s - %(end)s) lies outside the plan period "
-                        "%(plan_start)s - %(plan_end)s.",
-                        line=line.display_name,
-                        start=line.date_from,
-                        end=line.date_to,
-                        plan_start=plan.date_from,
-                        plan_end=plan.date_to,
-                    )
-                )
+    def _period_container(self):
+        return self.plan_id
 
     @api.constrains("target")
     def _check_target(self):

@@ -9,7 +9,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression
 from odoo.tools import SQL
 
-from ..engine import allocation, pacing, periods, series
+from ..engine import allocation, attainment, pacing, periods, series
 from ..tools import access, bulk, xlsx
 from .spm_quota_line import FIGURE_COLUMNS
 
@@ -27,7 +27,7 @@ class SpmQuotaPlan(models.Model):
 
     _name = "spm.quota.plan"
     _description = "Quota Plan"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "spm.period.mixin"]
     _order = "date_from desc, id desc"
 
     name = fields.Char(required=True, tracking=True, translate=True)
@@ -140,19 +140,6 @@ class SpmQuotaPlan(models.Model):
             plan.line_count = counts.get(plan, 0)
             plan.root_line_id = root.id if root else False
             plan.attainment = root.attainment if root else 0.0
-
-    @api.constrains("date_from", "date_to")
-    def _check_dates(self):
-        for plan in self:
-            if plan.date_to < plan.date_from:
-                raise ValidationError(
-                    self.env._(
-                        "The plan %(plan)s ends on %(end)s, before it starts on %(start)s.",
-                        plan=plan.name,
-                        end=plan.date_to,
-                        start=plan.date_from,
-                    )
-                )
 
     @api.constrains("target_amount", "growth_rate", "pace_threshold")
     def _check_amounts(self):
@@ -905,7 +892,7 @@ class SpmQuotaPlan(models.Model):
             figures = pacing.pacing(target, actual, expected / target if target else fraction)
             values = (
                 actual,
-                pacing.attainment(actual, target),
+                attainment.attainment(actual, target),
                 figures["expected"],
                 figures["pace"],
                 figures["projected"],

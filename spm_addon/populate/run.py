@@ -29,8 +29,8 @@ def main():
     args = parser.parse_args()
     config.parse_config(["-c", args.config, "-d", args.database, "--log-level", "warn"])
     registry = odoo.modules.registry.Registry(args.database)
-    from odoo.addons.spm_addon.populate.generator import MARKER, generate  # noqa: PLC0415 (needs the addons path)
-    from odoo.addons.spm_addon.populate.spm_setup import setup  # noqa: PLC0415
+    from odoo.addons.spm_addon.populate.generator import MARKER, generate
+    from odoo.addons.spm_addon.populate.spm_setup import setup
 
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
