@@ -78,6 +78,14 @@ class SpmJob(models.Model):
             self.write({"state": "done", "date_done": fields.Datetime.now()})
             self._tell(record, self.env._("%(job)s is done (%(count)s).", job=self.name, count=total))
 
+    def _run_to_end(self):
+        """Run the remaining batches one after the other in this transaction, for scripts (demo data,
+        benchmarks) that need the result before going on. Returns the final state."""
+        self.ensure_one()
+        while self.state in ("queued", "running"):
+            self._run_batch()
+        return self.state
+
     def _tell(self, record, body):
         if hasattr(record, "message_post"):
             record.message_post(body=body, partner_ids=self.user_id.partner_id.ids, subtype_xmlid="mail.mt_comment")

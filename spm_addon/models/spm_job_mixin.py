@@ -63,6 +63,14 @@ class SpmJobMixin(models.AbstractModel):
         self.env.ref("spm_addon.ir_cron_spm_jobs").sudo()._trigger()
         return job
 
+    def _finish_jobs(self):
+        """Run to the end the jobs these records have queued (scripts only: demo data, benchmarks)."""
+        for record in self:
+            job = record._running_job()
+            if job and job._run_to_end() == "failed":
+                raise RuntimeError(job.error)
+        return True
+
     def _job_notification(self, job):
         """What a button answers when it queued ``job``: a notification, then the form reloads."""
         return {

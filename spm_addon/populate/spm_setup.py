@@ -93,6 +93,7 @@ def appraisal_setup(env, today, log=print, max_reps=2000):
             {**base, "name": _quarter_label(before_from), "date_from": before_from, "date_to": before_to}
         )
         closed.with_company(company).action_start()
+        closed._finish_jobs()  # at bench scale the start runs as a background job
         appraisals = closed.appraisal_ids
         appraisals.action_submit_self()
         for appraisal in appraisals:
@@ -110,6 +111,7 @@ def appraisal_setup(env, today, log=print, max_reps=2000):
             }
         )
         running.with_company(company).action_start()
+        running._finish_jobs()
         log(f"{company.name}: appraisal campaigns {closed.name} (closed) and {running.name} ({len(appraisals)} each)")
 
 
