@@ -27,6 +27,7 @@ class SpmAppraisal(models.Model):
     _name = "spm.appraisal"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "Appraisal"
+    _check_company_auto = True
     _order = "campaign_id desc, rank_company, id"
 
     campaign_id = fields.Many2one("spm.appraisal.campaign", required=True, ondelete="cascade", index=True)
@@ -34,10 +35,10 @@ class SpmAppraisal(models.Model):
     company_id = fields.Many2one(related="campaign_id.company_id", store=True, index=True)
     date_from = fields.Date(related="campaign_id.date_from")
     date_to = fields.Date(related="campaign_id.date_to")
-    employee_id = fields.Many2one("hr.employee", required=True, index=True, ondelete="restrict")
+    employee_id = fields.Many2one("hr.employee", required=True, index=True, ondelete="restrict", check_company=True)
     user_id = fields.Many2one("res.users", string="Salesperson", required=True, index=True)
     manager_user_id = fields.Many2one("res.users", string="Manager", index=True)
-    team_id = fields.Many2one("crm.team", string="Sales Team", index=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", index=True, check_company=True)
     image_128 = fields.Image(related="employee_id.image_128")
     state = fields.Selection(STATES, required=True, default="self", tracking=True, index=True)
     is_published = fields.Boolean(string="Published", readonly=True, help="The employee sees the result.")

@@ -28,15 +28,18 @@ class SpmAppraisalCampaign(models.Model):
     _name = "spm.appraisal.campaign"
     _inherit = ["mail.thread", "mail.activity.mixin", "spm.job.mixin", "spm.period.mixin"]
     _description = "Appraisal Campaign"
+    _check_company_auto = True
     _order = "date_from desc, id desc"
 
     name = fields.Char(required=True, translate=True, tracking=True)
-    template_id = fields.Many2one("spm.appraisal.template", required=True, tracking=True)
+    template_id = fields.Many2one("spm.appraisal.template", required=True, tracking=True, check_company=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
     date_from = fields.Date(string="From", required=True, tracking=True)
     date_to = fields.Date(string="To", required=True, tracking=True)
     date_deadline = fields.Date(string="Reviews Due")
-    team_ids = fields.Many2many("crm.team", string="Sales Teams", help="Leave empty for every team of the company.")
+    team_ids = fields.Many2many(
+        "crm.team", string="Sales Teams", check_company=True, help="Leave empty for every team of the company."
+    )
     state = fields.Selection(
         [("draft", "Draft"), ("running", "Running"), ("done", "Closed")],
         required=True,

@@ -17,6 +17,7 @@ class SpmKpi(models.Model):
 
     _name = "spm.kpi"
     _description = "KPI Template"
+    _check_company_auto = True
     _order = "category, sequence, id"
 
     name = fields.Char(required=True, translate=True)
@@ -35,6 +36,7 @@ class SpmKpi(models.Model):
     )
     measure_id = fields.Many2one(
         "spm.measure",
+        check_company=True,
         help="Source model, filter, date field, owner field and aggregation (count, sum, average, "
         "distinct count) of the KPI.",
     )
@@ -44,8 +46,8 @@ class SpmKpi(models.Model):
     user_field_id = fields.Many2one(related="measure_id.user_field_id", string="Owner Field")
     aggregation = fields.Selection(related="measure_id.aggregation")
     value_field_id = fields.Many2one(related="measure_id.value_field_id")
-    numerator_id = fields.Many2one("spm.kpi", string="Numerator")
-    denominator_id = fields.Many2one("spm.kpi", string="Denominator")
+    numerator_id = fields.Many2one("spm.kpi", string="Numerator", check_company=True)
+    denominator_id = fields.Many2one("spm.kpi", string="Denominator", check_company=True)
     ratio_factor = fields.Float(default=100.0, help="100 gives the ratio in %.")
     unit = fields.Char(translate=True, help="Shown after the values, e.g. %, CNY, visits.")
     direction = fields.Selection(
@@ -59,7 +61,7 @@ class SpmKpi(models.Model):
         "or closed quota plans of the quota measure.",
     )
     target_value = fields.Float(string="Target", digits=(16, 2))
-    quota_measure_id = fields.Many2one("spm.measure", string="Quota Measure")
+    quota_measure_id = fields.Many2one("spm.measure", string="Quota Measure", check_company=True)
     curve = fields.Selection(
         [("linear", "Linear (floor and cap)"), ("steps", "Threshold steps"), ("pass_fail", "Pass / fail")],
         string="Scoring Curve",
