@@ -14,6 +14,7 @@ from . import spm_appraisal_template
 from . import spm_appraisal_campaign
 from . import spm_appraisal
 from . import spm_appraisal_line
+from . import spm_leaderboard
 from . import spm_honour_rule
 from . import gamification_badge_user
 from . import mail_activity

@@ -2,7 +2,8 @@ from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools.float_utils import float_compare
 
-DEFAULT_GRADES = [("S", 110.0), ("A", 100.0), ("B", 85.0), ("C", 70.0), ("D", 0.0)]
+# name, from score, colour (Odoo tag colours: green, teal, cyan, orange, red)
+DEFAULT_GRADES = [("S", 110.0, 10), ("A", 100.0, 7), ("B", 85.0, 4), ("C", 70.0, 2), ("D", 0.0, 1)]
 
 
 class SpmAppraisalTemplate(models.Model):
@@ -24,7 +25,9 @@ class SpmAppraisalTemplate(models.Model):
         "template_id",
         string="Grades",
         copy=True,
-        default=lambda self: [Command.create({"name": name, "min_score": score}) for name, score in DEFAULT_GRADES],
+        default=lambda self: [
+            Command.create({"name": name, "min_score": score, "color": color}) for name, score, color in DEFAULT_GRADES
+        ],
     )
     appraisal_properties_definition = fields.PropertiesDefinition(
         string="Appraisal Properties", help="Fields of your own on every appraisal of this template."

@@ -91,6 +91,12 @@ EXPECTED = {
         F: (True, True, False, True, True, False),
         A: (True, True, False, True, True, True),
     },
+    "spm.leaderboard": {  # the honour roll of published appraisals: everyone of the company
+        U: (True, True, False, False, False, False),
+        M: (True, True, False, False, False, False),
+        F: (True, True, False, False, False, False),
+        A: (True, True, False, False, False, False),
+    },
     "spm.job": {  # background jobs: written by the server only, each user follows their own
         U: (True, False, False, False, False, False),
         M: (True, False, False, False, False, False),
@@ -227,6 +233,10 @@ class TestAccessMatrix(SpmCommon):
                  "user_id": user.id, "company_id": company.id}
             )  # fmt: skip
 
+        # published appraisals are on the leaderboard
+        (appraisal_of[cls.rep1] | appraisal_of[cls.rep3] | foreign_appraisal).write({"is_published": True})
+        board = env["spm.leaderboard"]
+
         # configuration of another company
         foreign_measure = cls.measure_sales.copy({"name": "Elsewhere", **c2})
         foreign_kpi = env.ref("spm_addon.spm_kpi_won_deals").copy({"name": "Elsewhere", **c2})
@@ -305,6 +315,11 @@ class TestAccessMatrix(SpmCommon):
                 {role: dispute_of[cls.rep1] for role in cls.roles},
                 dispute_of[cls.rep3],
                 foreign_dispute,
+            ),
+            "spm.leaderboard": (
+                {role: board.browse(appraisal_of[cls.rep1].id) for role in cls.roles},
+                board.browse(appraisal_of[cls.rep3].id),
+                board.browse(foreign_appraisal.id),
             ),
             "spm.job": (
                 {role: job(user) for role, user in cls.roles.items()},

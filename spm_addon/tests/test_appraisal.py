@@ -380,3 +380,25 @@ class TestAppraisal(SpmCommon):
         # the other appraisal still waits for its self-assessment
         other = self._appraisal(campaign, self.rep2)
         self.assertEqual(other.activity_ids.activity_type_id, self_type)
+
+    def test_leaderboard_shows_published_ranks_to_colleagues(self):
+        """The honour roll: once a campaign closes, every salesperson sees everyone's rank, score and
+        grade (not their scorecards); a running campaign is not on it, so two campaigns never mix."""
+        self._order(self.rep1, 40_000, date(2026, 2, 1))
+        self._order(self.rep2, 20_000, date(2026, 2, 1))
+        campaign = self._campaign()
+        campaign.action_start()
+        Board = self.env["spm.leaderboard"].with_user(self.rep2)
+        self.assertFalse(Board.search([]), "nothing is published while the campaign runs")
+        self._review_all(campaign)
+        campaign.action_close()
+        running = self._campaign(name="2026 Q2", date_from=date(2026, 4, 1), date_to=date(2026, 6, 30))
+        running.action_start()
+        rows = Board.search([])
+        self.assertEqual(rows.user_id, self.rep1 | self.rep2)  # only the closed campaign
+        first = rows.filtered(lambda row: row.rank_company == 1)
+        self.assertEqual(first.user_id, self.rep1)  # 40,000 of 50,000 beats 20,000
+        self.assertEqual(first.grade_id, self._appraisal(campaign, self.rep1).final_grade_id)
+        self.assertTrue(first.grade_color)
+        with self.assertRaises(AccessError):  # the scorecard itself stays private
+            self._appraisal(campaign, self.rep1).with_user(self.rep2).read(["score"])
