@@ -13,7 +13,7 @@ LEVELS = [
     ("period", "Period"),
 ]
 PERIOD_TYPES = [("plan", "Whole Plan"), ("quarter", "Quarter"), ("month", "Month"), ("week", "Week")]
-FIGURE_COLUMNS = {  # written by the plan's refresh in one UPDATE
+FIGURE_COLUMNS = {  # written by the plan's refresh, through the bulk writer (tools/bulk.py)
     "actual_amount": "numeric",
     "attainment": "numeric",
     "expected_amount": "numeric",
@@ -23,6 +23,8 @@ FIGURE_COLUMNS = {  # written by the plan's refresh in one UPDATE
 }
 # written only by server code (allocation, refresh), never by a client, whatever the plan's state
 SERVER_FIELDS = {*FIGURE_COLUMNS, "history_amount", "depth"}
+# notes of an administrator's own (Properties): they change no target, whatever the plan's state
+FREE_FIELDS = {"properties"}
 # the shape of the cascade: set by the allocation, changed by hand by administrators only
 STRUCTURE_FIELDS = {
     "plan_id",
@@ -45,21 +47,24 @@ class SpmQuotaLine(models.Model):
     _description = "Quota Line"
     _order = "plan_id, depth, date_from, id"
     _rec_names_search = ["team_id", "user_id", "categ_id"]
+    _check_company_auto = True
 
     plan_id = fields.Many2one("spm.quota.plan", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="plan_id.currency_id")
     measure_id = fields.Many2one(related="plan_id.measure_id")
     state = fields.Selection(related="plan_id.state")
-    parent_id = fields.Many2one("spm.quota.line", string="Parent Target", ondelete="cascade", index=True)
+    parent_id = fields.Many2one(
+        "spm.quota.line", string="Parent Target", ondelete="cascade", index=True, check_company=True
+    )
     child_ids = fields.One2many("spm.quota.line", "parent_id", string="Split")
     org_child_ids = fields.One2many(
         "spm.quota.line", compute="_compute_org_child_ids", string="Cascade", help="The split without the periods."
     )
     level = fields.Selection(LEVELS, required=True, default="period")
     depth = fields.Integer(readonly=True)
-    team_id = fields.Many2one("crm.team", string="Sales Team", index=True)
-    user_id = fields.Many2one("res.users", string="Salesperson", index=True)
+    team_id = fields.Many2one("crm.team", string="Sales Team", index=True, check_company=True)
+    user_id = fields.Many2one("res.users", string="Salesperson", index=True, check_company=True)
     categ_id = fields.Many2one("product.category", string="Product Category", index=True)
     period_type = fields.Selection(PERIOD_TYPES, required=True, default="plan")
     date_from = fields.Date(required=True)
@@ -101,6 +106,12 @@ class SpmQuotaLine(models.Model):
     refresh_date = fields.Datetime(related="plan_id.refresh_date")
     adjustment_ids = fields.One2many("spm.quota.adjustment", "line_id", string="Adjustments")
     adjustment_count = fields.Integer(compute="_compute_adjustment_count")
+    properties = fields.Properties(
+        string="Properties",
+        definition="plan_id.line_properties_definition",
+        copy=True,
+        help="Fields of your own, defined on the quota plan by an administrator.",
+    )
 
     _sql_constraints = [
         ("weight_positive", "CHECK(capacity_weight >= 0)", "A capacity weight cannot be negative."),
@@ -241,7 +252,7 @@ class SpmQuotaLine(models.Model):
         targets of a draft by administrators only; the targets of an active plan through Adjust only,
         then each change is propagated over the cascade and checked against a strict plan."""
         if self.env.su:
-            if set(vals) - SERVER_FIELDS:
+            if set(vals) - SERVER_FIELDS - FREE_FIELDS:
                 self.plan_id._check_editable()
             return super().write(vals)
         self._check_client_write(vals)
@@ -316,7 +327,7 @@ class SpmQuotaLine(models.Model):
                     fields=", ".join(self._fields[fname]._description_string(self.env) for fname in server),
                 )
             )
-        if not vals:
+        if not set(vals) - FREE_FIELDS:
             return
         self.plan_id._check_editable()
         if "target" in vals:

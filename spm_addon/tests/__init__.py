@@ -17,4 +17,5 @@ from . import test_payout_simulate
 from . import test_access_matrix
 from . import test_rpc_roles
 from . import test_nocode_appraisal
+from . import test_nocode_quota
 from . import test_jobs
