@@ -46,8 +46,26 @@ class SpmAppraisalLine(models.Model):
     self_comment = fields.Text()
     manager_rating = fields.Selection(RATINGS)
     manager_comment = fields.Text()
+    label = fields.Char(string="KPI or Criterion", compute="_compute_label", help="In the reader's language.")
+    actual_display = fields.Char(string="Actual ", compute="_compute_display_values")
+    target_display = fields.Char(string="Target ", compute="_compute_display_values")
     level_description = fields.Char(compute="_compute_level_description")
     explanation = fields.Text(string="How it is computed", compute="_compute_explanation")
+
+    @api.depends("name", "kpi_id.name", "criterion_id.name")
+    @api.depends_context("lang")
+    def _compute_label(self):
+        for line in self:
+            line.label = line.kpi_id.name or line.criterion_id.name or line.name
+
+    @api.depends("actual", "target", "kpi_id", "has_value")
+    @api.depends_context("lang")
+    def _compute_display_values(self):
+        for line in self:
+            kpi = line.kpi_id
+            shown = kpi and line.kind == "kpi"
+            line.actual_display = kpi._format_value(line.actual) if shown and line.has_value else False
+            line.target_display = kpi._format_value(line.target) if shown else False
 
     @api.depends("manager_rating", "criterion_id")
     def _compute_level_description(self):
@@ -56,6 +74,7 @@ class SpmAppraisalLine(models.Model):
             line.level_description = line.criterion_id[f"level_{rating}"] if line.criterion_id and rating else False
 
     @api.depends("actual", "target", "score", "weight", "kpi_id", "manager_rating")
+    @api.depends_context("lang")
     def _compute_explanation(self):
         for line in self:
             line.explanation = line._explain()
@@ -79,8 +98,8 @@ class SpmAppraisalLine(models.Model):
         return _(
             "Actual %(actual)s against target %(target)s = %(attainment)s %% attainment; %(curve)s "
             "(floor %(floor)s, cap %(cap)s) gives score %(score)s; x weight %(weight)s %% = %(contribution)s.",
-            actual=round(self.actual, 2),
-            target=round(self.target, 2),
+            actual=kpi._format_value(self.actual),
+            target=kpi._format_value(self.target),
             attainment=round(self.attainment, 1),
             curve=curve,
             floor=kpi.score_floor,

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import formatLang
 
 from ..engine import curves
 
@@ -150,6 +151,18 @@ class SpmKpi(models.Model):
             return dict.fromkeys(user_ids, self.target_value)
         measure = self.quota_measure_id or self.measure_id
         return self.env["spm.quota.line"]._read_user_targets(measure, user_ids, date_from, date_to, company_ids)
+
+    def _format_value(self, value):
+        """``value`` as a reader expects it, in their language: counts as whole numbers, percentages
+        with one decimal and %, amounts with thousands separators; followed by the KPI's unit."""
+        self.ensure_one()
+        if self.kind == "measure" and self.aggregation in ("count", "count_distinct"):
+            text = formatLang(self.env, value, digits=0)
+        elif self.unit == "%":
+            return f"{formatLang(self.env, value, digits=1)} %"
+        else:
+            text = formatLang(self.env, value, digits=0 if abs(value) >= 1000 else 2)
+        return f"{text} {self.unit}" if self.unit else text
 
     def _score(self, actual, target):
         """(attainment %, score) of one value on the KPI's curve (see engine.curves.score)."""

@@ -107,6 +107,11 @@ class TestAppraisal(SpmCommon):
         self.assertAlmostEqual(revenue.score, 110.0)
         self.assertAlmostEqual(revenue.weighted_score, 66.0)  # 110 x 60 %
         self.assertIn("112.0", revenue.explanation)
+        # as a reader expects them: amounts with separators, a count as a whole number with its unit
+        self.assertEqual((revenue.actual_display, revenue.target_display), ("56,000", "50,000"))
+        visits = self.env.ref("spm_addon.spm_kpi_visits")
+        self.assertEqual(visits._format_value(9.0), "9 visits")
+        self.assertEqual(self.env.ref("spm_addon.spm_kpi_win_rate")._format_value(33.3333), "33.3 %")
         satisfaction = self._line(appraisal, kpi=self.kpi_satisfaction)
         self.assertAlmostEqual(satisfaction.actual, 90.0)
         self.assertAlmostEqual(satisfaction.weighted_score, 18.0)  # 90 x 20 %
