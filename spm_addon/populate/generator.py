@@ -26,6 +26,7 @@ from odoo import Command
 
 from ..tools.bulk import checks_after_load, copy_text, reserve_ids
 
+FINANCE_LOGIN = "finance@demo.example"
 SCALES = {
     "tiny": {"companies": 1, "teams": 2, "reps": 6, "customers": 40, "products": 12, "order_lines": 600},
     "small": {"companies": 2, "teams": 5, "reps": 50, "customers": 600, "products": 40, "order_lines": 20_000},
@@ -408,6 +409,18 @@ class Generator:
                 user.password = user.login
         self.teams = teams
         self.counts.update(teams=len(teams), reps=rep_count, leaders=team_count)
+        finance = env.ref("spm_addon.group_spm_finance", raise_if_not_found=False)
+        if finance:  # a finance officer who locks the approved payout runs of both companies
+            env["res.users"].with_context(no_reset_password=True).create(
+                {
+                    "name": "Zhao Min (Finance)",
+                    "login": FINANCE_LOGIN,
+                    "password": FINANCE_LOGIN,
+                    "company_id": companies[0].id,
+                    "company_ids": [Command.set(companies.ids)],
+                    "groups_id": [Command.set((env.ref("base.group_user") | finance).ids)],
+                }
+            )
 
     def customers(self, companies):
         env = self.env
