@@ -289,7 +289,10 @@ class Generator:
         rep_position = 0
         for index, (kind, company) in enumerate(people):
             name = self.person_name()
-            login = {"director": f"director{index + 1}", "leader": f"leader{index + 1:04d}"}.get(kind)
+            if kind == "director":
+                login = f"director{len(directors) + 1}"
+            elif kind == "leader":
+                login = f"leader{len(leaders) + 1:04d}"
             if kind == "rep":
                 rep_position += 1
                 login = f"rep{rep_position:03d}" if rep_count < 1000 else f"rep{rep_position:05d}"
