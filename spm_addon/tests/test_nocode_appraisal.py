@@ -49,6 +49,11 @@ class TestNoCodeAppraisal(NoCodeMixin, SpmCommon):
         self.assertEqual(lines.create_uid, self.spm_admin)
         self.assertEqual(lines.filtered("kpi_id").write_uid, self.spm_admin)
         self.assertTrue(all(lines.mapped("create_date")))
+        # the guards name what they protect; an admin's own fields follow the access rights
+        mine = campaign.appraisal_ids.filtered(lambda appraisal: appraisal.user_id == self.rep1)
+        mine.with_user(self.manager_a).x_cost_center = "SALES-02"
+        mine.line_ids[:1].with_user(self.manager_a).x_reviewer_note = "checked"
+        self.assertEqual((mine.x_cost_center, mine.line_ids[:1].x_reviewer_note), ("SALES-02", "checked"))
 
     def test_stored_computed_custom_field(self):
         self._custom_field(
