@@ -131,3 +131,30 @@ class TestNoCodeAppraisal(NoCodeMixin, SpmCommon):
             )
         )
         self.assertEqual(groups, {"East": 1, "North": 1})
+
+    def test_both_paths_store_the_same_figures(self):
+        """The COPY path leaves in the database exactly what the ORM path (taken when something is
+        configured) does: same actuals, targets, attainments, scores (rounded as the fields say),
+        totals, grades and ranks."""
+        self._order(self.rep2, 61_234.567, date(2026, 3, 3))
+
+        def figures(campaign):
+            campaign.action_start()
+            self.env.flush_all()
+            lines = {
+                (line.user_id, line.template_line_id): (line.actual, line.target, line.attainment, line.score,
+                                                        line.weighted_score, line.has_value)
+                for line in campaign.appraisal_ids.line_ids
+            }  # fmt: skip
+            totals = {
+                a.user_id: (a.score, a.result_score, a.behaviour_score, a.grade_id, a.rank_team, a.rank_company)
+                for a in campaign.appraisal_ids
+            }
+            return lines, totals
+
+        plain = figures(self._campaign())
+        self._automation("spm.appraisal.line", fields=["score"], counter="scores")
+        self._automation("spm.appraisal", fields=["score"], counter="totals")
+        through_orm = figures(self._campaign())
+        self.assertTrue(self._fired("scores") and self._fired("totals"))
+        self.assertEqual(plain, through_orm)

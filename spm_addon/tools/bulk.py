@@ -17,7 +17,7 @@ import re
 from collections import defaultdict
 
 from odoo import fields
-from odoo.tools import SQL, split_every
+from odoo.tools import SQL, float_round, split_every
 
 NULL = "\\N"  # None in the text format of COPY
 _ESCAPES = str.maketrans({"\\": "\\\\", "\t": " ", "\n": "\\n", "\r": " "})
@@ -216,6 +216,8 @@ def insert(model, columns, rows, refs=None, parent=None, formatted=False):
             positions = {columns.index(name): mapping for name, mapping in refs.items()}
             rows = [_remapped(row, positions, formatted) for row in rows]
         audit = _audit(model, formatted)
+        if not formatted:
+            rows = _rounded(model, columns, rows)
         copy_rows(
             model.env.cr, model._table, [*columns, *audit], (row + tuple(audit.values()) for row in rows),
             formatted=formatted,
@@ -224,6 +226,25 @@ def insert(model, columns, rows, refs=None, parent=None, formatted=False):
         ids = [int(row[0]) if formatted else row[0] for row in rows]
         return dict(zip(ids, ids, strict=True))
     return _insert_orm(model, columns, rows, refs or {}, parent, formatted)
+
+
+def _rounded(model, columns, rows):
+    """Rows with float values rounded to their field's digits, as the ORM stores them (the COPY path
+    must leave in the database what a form would)."""
+    digits = {
+        position: field.get_digits(model.env)[1]
+        for position, field in enumerate(model._fields.get(name) for name in columns)
+        if field is not None and field.type == "float" and field.get_digits(model.env)
+    }
+    if not digits:
+        return rows
+    return [
+        tuple(
+            float_round(value, precision_digits=digits[position]) if position in digits and value is not None else value
+            for position, value in enumerate(row)
+        )
+        for row in rows
+    ]
 
 
 def _audit(model, formatted):
@@ -323,6 +344,8 @@ def update(model, columns, rows, formatted=False):
         audit = _audit(model, formatted)
         audit.pop("create_uid", None)
         audit.pop("create_date", None)
+        if not formatted:
+            rows = _rounded(model, ["id", *names], rows)
         update_rows(model.env.cr, model._table, columns, rows, formatted=formatted, extra=audit)
         model.invalidate_model([*names, *audit])
         return
