@@ -107,7 +107,6 @@ class SpmQuotaLine(models.Model):
     adjustment_ids = fields.One2many("spm.quota.adjustment", "line_id", string="Adjustments")
     adjustment_count = fields.Integer(compute="_compute_adjustment_count")
     properties = fields.Properties(
-        string="Properties",
         definition="plan_id.line_properties_definition",
         copy=True,
         help="Fields of your own, defined on the quota plan by an administrator.",

@@ -6,7 +6,7 @@ from odoo.tools import SQL
 from ..engine import allocation, periods
 from ..tools import bulk
 from .spm_job_mixin import BACKGROUND_ABOVE
-from .spm_quota_plan_figures import ORM_LINES_PER_STEP, moved
+from .spm_quota_plan_figures import ORM_LINES_PER_STEP, moved, write_in_steps
 
 TIME_SPLITS = {
     "none": (),
@@ -57,7 +57,8 @@ class SpmQuotaPlan(models.Model):
         """One step of the allocation: build the cascade, split the company target down to every line,
         then write what differs from the database - first the targets of existing lines that moved, then
         the missing lines, parents before children. When something configured sends the writes through
-        the ORM, a step writes at most ORM_LINES_PER_STEP lines; else it writes everything.
+        the ORM, a step writes what ``write_in_steps`` lets it (one kind of write per step); else it
+        writes everything.
 
         Returns (done, total): lines written and right over lines of the cascade. Idempotent: a step
         after a crash recomputes the same split and writes only what is still missing or different."""
@@ -72,17 +73,14 @@ class SpmQuotaPlan(models.Model):
             and (moved(row["target"], row["stored_target"], unit) or moved(row["history"], row["stored_history"], unit))
         ]
         new = [row for row in rows if row["new"]]
-        budget = ORM_LINES_PER_STEP
+        orm = False
         if changed:
             orm = bool(bulk.orm_reasons(Line, list(TARGET_COLUMNS)))
-            batch = changed[:budget] if orm else changed
-            self._store_targets(batch)
-            changed = changed[len(batch) :]
-            budget -= len(batch) if orm else 0
-        if new and not changed and budget > 0:
-            batch = new[:budget] if bulk.orm_reasons(Line, LINE_COLUMNS[1:], create=True) else new
-            self._insert_lines(batch)
-            new = new[len(batch) :]
+            changed = changed[write_in_steps(changed, self._store_targets, orm, ORM_LINES_PER_STEP) :]
+        if new and not changed and not orm:
+            orm = bool(bulk.orm_reasons(Line, LINE_COLUMNS[1:], create=True))
+            created = {}
+            new = new[write_in_steps(new, lambda chunk: self._insert_lines(chunk, created), orm, ORM_LINES_PER_STEP) :]
         pending = len(changed) + len(new)
         if not pending:
             root = next(row for row in rows if not row["parent_id"])
@@ -308,22 +306,25 @@ class SpmQuotaPlan(models.Model):
         for kid, part in zip(free, allocation.largest_remainder(rest, weights, digits), strict=True):
             kid["target"] = part
 
-    def _insert_lines(self, rows):
-        """Create the new lines ``rows`` (parents before children; a parent is an existing line or one of
-        ``rows``) through the bulk writer: one COPY when nothing is configured on targets, else the ORM,
-        a generation of the tree at a time. The per-record checks of ``create`` hold by construction
-        (members of their team, dates inside the plan), and run on the ORM path."""
+    def _insert_lines(self, rows, created):
+        """Create the new lines ``rows`` (parents before children; a parent is an existing line, one of
+        ``rows`` or one of ``created``, {temporary id: id} of the rows an earlier call of the same step
+        created, which this call completes) through the bulk writer: one COPY when nothing is configured
+        on targets, else the ORM, a generation of the tree at a time. The per-record checks of
+        ``create`` hold by construction (members of their team, dates inside the plan), and run on the
+        ORM path."""
         if not rows:
             return
         reserved = bulk.reserve_ids(self.env.cr, "spm_quota_line", len(rows))
         ids = dict(zip((row["id"] for row in rows), reserved, strict=True))
+        parents = {**created, **ids}
         plan, company, null = self.id, self.company_id.id, bulk.NULL
-        bulk.insert(
+        real = bulk.insert(
             self.env["spm.quota.line"],
             LINE_COLUMNS,
             [
                 (
-                    ids[row["id"]], plan, company, ids.get(row["parent_id"], row["parent_id"]) or null,
+                    ids[row["id"]], plan, company, parents.get(row["parent_id"], row["parent_id"]) or null,
                     row["level"], row["depth"], row["team_id"] or null, row["user_id"] or null,
                     row["categ_id"] or null, row["period_type"], row["date_from"], row["date_to"],
                     round(row["target"], 6), round(row["history"], 6), 1.0, "f",
@@ -333,6 +334,7 @@ class SpmQuotaPlan(models.Model):
             parent="parent_id",
             formatted=True,
         )  # fmt: skip
+        created.update((temporary, real[line_id]) for temporary, line_id in ids.items())
 
     def _store_targets(self, rows):
         """Write the target and history of existing lines through the bulk writer: one UPDATE, or the ORM

@@ -1,3 +1,4 @@
+import time
 from collections import defaultdict
 from datetime import timedelta
 
@@ -10,9 +11,12 @@ from ..tools import bulk
 from .spm_job_mixin import BACKGROUND_ABOVE
 from .spm_quota_line import FIGURE_COLUMNS
 
-# Lines a step writes through the ORM when something configured on targets needs it (an automation
-# rule, a custom computed field...): a few seconds of work, so that no batch of a job holds long.
-ORM_LINES_PER_STEP = 5000
+# When something configured on targets sends their writes through the ORM (an automation rule, a
+# custom computed field...), a step of a job writes chunks of ORM_CHUNK lines until STEP_SECONDS have
+# passed or ORM_LINES_PER_STEP lines are written: no batch holds long, however heavy the rules.
+ORM_CHUNK = 500
+ORM_LINES_PER_STEP = 20_000
+STEP_SECONDS = 20
 
 
 def moved(new, old, unit):
@@ -22,6 +26,21 @@ def moved(new, old, unit):
     column is zero (the ORM does not write 0 over it)."""
     old = old or 0.0
     return abs(new - old) > unit / 2 + (abs(new) + abs(old)) * 1e-12
+
+
+def write_in_steps(rows, write, orm, limit):
+    """Write ``rows`` with ``write(chunk)``: all at once on the COPY/UPDATE path; through the ORM
+    (``orm``), chunks of ORM_CHUNK while fewer than ``limit`` rows are written and STEP_SECONDS have
+    not passed. Returns how many of the first ``rows`` were written."""
+    if not orm:
+        write(rows)
+        return len(rows)
+    start, done, limit = time.monotonic(), 0, min(limit, len(rows))
+    while done < limit and (not done or time.monotonic() - start < STEP_SECONDS):
+        chunk = rows[done : min(done + ORM_CHUNK, limit)]
+        write(chunk)
+        done += len(chunk)
+    return done
 
 
 class SpmQuotaPlan(models.Model):
@@ -81,17 +100,18 @@ class SpmQuotaPlan(models.Model):
     def _refresh_step(self, today=None):
         """One step of a refresh: compute the figures of every line on ``today`` (one grouped query),
         then write those that moved - all of them in one UPDATE when nothing is configured on targets,
-        else ORM_LINES_PER_STEP of them through the ORM (automation rules, computed fields and the like
-        of an administrator then hold as for a change made in a form). Returns (done, total) in lines;
-        the refresh date is set once every line is up to date. Idempotent: the next step writes only
-        what is still out of date."""
+        else as many as ``write_in_steps`` lets a step write through the ORM (automation rules, computed
+        fields and the like of an administrator then hold as for a change made in a form). Returns
+        (done, total) in lines; the refresh date is set once every line is up to date. Idempotent: the
+        next step writes only what is still out of date."""
         self.ensure_one()
         Line = self.env["spm.quota.line"]
         orm = bool(bulk.orm_reasons(Line, list(FIGURE_COLUMNS)))
         changed = self._compute_figures(today or fields.Date.context_today(self), tolerant=orm)
-        batch = changed[:ORM_LINES_PER_STEP] if orm else changed
-        bulk.update(Line, FIGURE_COLUMNS, batch, formatted=True)
-        remaining = len(changed) - len(batch)
+        written = write_in_steps(
+            changed, lambda rows: bulk.update(Line, FIGURE_COLUMNS, rows, formatted=True), orm, ORM_LINES_PER_STEP
+        )
+        remaining = len(changed) - written
         total = self._line_total()
         if not remaining:
             self.sudo().refresh_date = fields.Datetime.now()

@@ -17,9 +17,11 @@ def setup(env, today=None, log=print):
         teams -= env.ref("sales_team.team_sales_department", raise_if_not_found=False) or teams.browse()
         if not teams or Plan.search_count([("company_id", "=", company.id)]):
             continue
+        admin = env.ref("base.user_admin")
         base = {
             "company_id": company.id,
-            "user_id": env.ref("base.user_admin").id,
+            # a plan's responsible works in its company: the administrator, else the first team's leader
+            "user_id": (admin if company in admin.company_ids else teams[:1].user_id or admin).id,
             "team_ids": [(6, 0, teams.ids)],
             "date_from": date(today.year, 1, 1),
             "date_to": date(today.year, 12, 31),
@@ -46,7 +48,9 @@ def setup(env, today=None, log=print):
         )
         for plan in revenue | invoiced:
             plan.action_allocate()
+            plan._finish_jobs()  # above a few thousand targets allocation and refresh run as background jobs
             plan.action_activate()
+            plan._finish_jobs()
         revenue._create_pace_alerts()
         created |= revenue | invoiced
         plans = revenue | invoiced

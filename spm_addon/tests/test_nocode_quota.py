@@ -67,8 +67,12 @@ class TestNoCodeQuota(NoCodeMixin, SpmCommon):
     def test_required_custom_field_with_default_and_audit_columns(self):
         self._custom_field("spm.quota.line", "x_region", required=True, default="EMEA")
         self.assertTrue(bulk.orm_reasons(self.env["spm.quota.line"], LINE_COLUMNS[1:], create=True))
-        plan = self._allocated()  # did not fail on "a mandatory field is not set"
+        with patch(f"{FIGURES}.ORM_CHUNK", 4):  # chunks of 4 lines: salespeople point to teams of an earlier chunk
+            plan = self._allocated()  # did not fail on "a mandatory field is not set"
         lines = plan.line_ids
+        rep1 = self._line(plan, level="user", user_id=self.rep1)
+        self.assertEqual(rep1.parent_id, self._line(plan, level="team", team_id=self.team_a))
+        self.assertEqual(rep1.child_ids.mapped("period_type"), ["quarter"] * 4)
         self.assertEqual(set(lines.mapped("x_region")), {"EMEA"})
         self.assertEqual((lines.create_uid, lines.write_uid), (self.spm_admin, self.spm_admin))
         self.assertFalse(lines.filtered("balance_gap"), "the tree is consistent")
@@ -188,8 +192,8 @@ class TestNoCodeQuota(NoCodeMixin, SpmCommon):
             self.assertEqual(round(plan.job_progress), 34)  # as the form shows it
             insert = spm_quota_plan_allocation.SpmQuotaPlan._insert_lines
 
-            def crash(self, rows):
-                insert(self, rows)  # the batch's lines are written, then the server dies
+            def crash(self, rows, created):
+                insert(self, rows, created)  # the batch's lines are written, then the server dies
                 raise RuntimeError("server killed")
 
             with patch.object(spm_quota_plan_allocation.SpmQuotaPlan, "_insert_lines", crash):
