@@ -44,14 +44,11 @@ class SpmQuotaPlan(models.Model):
         return True
 
     def _job_allocate(self, job):
-        return self._allocation_step()
+        return self._checked_progress(job, *self._allocation_step())
 
     def _allocate(self):
         """Allocate the whole cascade in this transaction, a step after the other (scripts, small plans)."""
-        self.ensure_one()
-        done, total = 0, 1
-        while done < total:
-            done, total = self._allocation_step()
+        self._run_steps(self._allocation_step)
 
     def _allocation_step(self):
         """One step of the allocation: build the cascade, split the company target down to every line,

@@ -1,8 +1,10 @@
+import logging
 import time
 from collections import defaultdict
 from datetime import timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 from odoo.osv import expression
 from odoo.tools import SQL
 
@@ -10,6 +12,8 @@ from ..engine import attainment, pacing, periods, series
 from ..tools import bulk
 from .spm_job_mixin import BACKGROUND_ABOVE
 from .spm_quota_line import FIGURE_COLUMNS
+
+_logger = logging.getLogger(__name__)
 
 # When something configured on targets sends their writes through the ORM (an automation rule, a
 # custom computed field...), a step of a job writes chunks of ORM_CHUNK lines until STEP_SECONDS have
@@ -93,9 +97,31 @@ class SpmQuotaPlan(models.Model):
         """Recompute the figures of every line of the plans (not closed ones) in this transaction, a step
         after the other (small plans, scripts, tests)."""
         for plan in self.filtered(lambda rec: rec.state != "closed"):
-            done, total = 0, 1
-            while done < total:
-                done, total = plan._refresh_step(today)
+            plan._run_steps(plan._refresh_step, today)
+
+    def _run_steps(self, step, *args):
+        """Call ``step`` until it reports everything done, in this transaction."""
+        self.ensure_one()
+        done, total = 0, 1
+        while done < total:
+            done, total = self._checked_progress(done, *step(*args))
+
+    def _checked_progress(self, before, done, total):
+        """(done, total) of a step, refused when the step made no progress since ``before`` (a count, or
+        the job whose previous step it was): something configured rewrites what the step wrote, and
+        the next step would write the same lines again, for ever."""
+        before = before if isinstance(before, int) else before.done
+        if before and done <= before < total:
+            raise UserError(
+                self.env._(
+                    "The targets of %(plan)s keep changing after the server writes them (%(count)s left): an "
+                    "automation rule or a field of your own may rewrite them. Check them in Settings > Technical, "
+                    "then try again.",
+                    plan=self.name,
+                    count=total - done,
+                )
+            )
+        return done, total
 
     def _refresh_step(self, today=None):
         """One step of a refresh: compute the figures of every line on ``today`` (one grouped query),
@@ -111,11 +137,45 @@ class SpmQuotaPlan(models.Model):
         written = write_in_steps(
             changed, lambda rows: bulk.update(Line, FIGURE_COLUMNS, rows, formatted=True), orm, ORM_LINES_PER_STEP
         )
+        if orm:
+            self._check_written(changed[:written])
         remaining = len(changed) - written
         total = self._line_total()
         if not remaining:
             self.sudo().refresh_date = fields.Datetime.now()
         return total - remaining, total
+
+    def _figure_units(self):
+        """The rounding of each figure column, as the ORM applies it."""
+        line_fields = self.env["spm.quota.line"]._fields
+        return [10.0 ** -line_fields[fname].get_digits(self.env)[1] for fname in FIGURE_COLUMNS]
+
+    def _check_written(self, rows):
+        """Refuse when something configured rewrote figures a step has just written through the ORM
+        (``rows`` as ``_compute_figures`` gives them): only the server computes them, and the next
+        refresh would write them again, for ever."""
+        if not rows:
+            return
+        self.env["spm.quota.line"].flush_model()
+        columns = SQL(", ").join(SQL("%s::float8", SQL.identifier(fname)) for fname in FIGURE_COLUMNS)
+        stored = {
+            line_id: values
+            for line_id, *values in self.env.execute_query(
+                SQL("SELECT id, %s FROM spm_quota_line WHERE id = ANY(%s)", columns, [row[0] for row in rows])
+            )
+        }
+        units = self._figure_units()
+        for line_id, *values in rows:
+            if any(moved(*triple) for triple in zip(values, stored[line_id], units, strict=True)):
+                raise UserError(
+                    self.env._(
+                        "The figures of %(line)s (%(plan)s) changed right after the server wrote them: an automation "
+                        "rule or a field of your own rewrites actual, attainment, expected, pace, projection or gap, "
+                        "which only the server computes. Change it in Settings > Technical, then refresh again.",
+                        line=self.env["spm.quota.line"].sudo().browse(line_id).display_name,
+                        plan=self.name,
+                    )
+                )
 
     def _compute_figures(self, today, tolerant=False):
         """The figures of the plan's lines on ``today``: ``[(id, actual, attainment, expected, pace,
@@ -140,8 +200,7 @@ class SpmQuotaPlan(models.Model):
         )
         with bulk.without_jit(self.env.cr):
             rows = self._read_figure_rows(figures)
-        line_fields = self.env["spm.quota.line"]._fields
-        units = [10.0 ** -line_fields[fname].get_digits(self.env)[1] for fname in FIGURE_COLUMNS]
+        units = self._figure_units()
         sum_teams = not self.measure_id.team_field_id
         seasonal = self.expected_basis == "seasonal"
         split = defaultdict(lambda: [0.0, 0.0, 0.0])  # parent id -> actual, target, expected of its split
@@ -334,7 +393,12 @@ class SpmQuotaPlan(models.Model):
             order="id",
         )
         for position, plan in enumerate(plans):
-            done, total = plan._refresh_step()
+            try:
+                with self.env.cr.savepoint():
+                    done, total = plan._refresh_step()
+            except UserError as error:  # e.g. a rule rewrites its figures: the other plans are refreshed
+                _logger.warning("Quota plan %s (id %s) not refreshed: %s", plan.name, plan.id, error)
+                continue
             if done < total:
                 self.env["ir.cron"]._notify_progress(done=max(done, 1), remaining=total - done + len(plans) - position)
                 return True

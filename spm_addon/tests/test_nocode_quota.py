@@ -3,6 +3,7 @@ from datetime import date, timedelta
 from unittest.mock import patch
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from ..models import spm_quota_plan_allocation
@@ -120,6 +121,18 @@ class TestNoCodeQuota(NoCodeMixin, SpmCommon):
         plan._refresh_figures(today=MID_YEAR + timedelta(days=1))  # pace moves, attainment does not
         self.assertEqual(self._fired(counter), 29 + 7, "nothing changed: the rule does not run")
         self.assertEqual(plan._compute_figures(MID_YEAR + timedelta(days=1), tolerant=True), [])
+
+    def test_a_rule_rewriting_figures_is_named_not_looped_over(self):
+        """Figures are the server's: a rule that rewrites them would have each refresh write them again."""
+        self._automation("spm.quota.line", counter="rewrite", code="records.write({'pace': 0.0})")
+        plan = self._allocated()
+        plan.with_user(self.spm_admin).action_activate()
+        self._order(self.rep1, 30_000, date(2026, 2, 1))
+        with self.assertRefused(UserError, "changed right after the server wrote them"):
+            plan._refresh_figures(today=MID_YEAR)
+        plan.refresh_date = fields.Datetime.now() - timedelta(hours=2)
+        with self.assertLogs(FIGURES, "WARNING"):  # the hourly refresh logs it and goes on with the other plans
+            self.env["spm.quota.plan"]._cron_refresh_and_alert()
 
     def test_tracked_target_on_reallocation(self):
         plan = self._plan(allocation_method="equal", time_split="quarter")
