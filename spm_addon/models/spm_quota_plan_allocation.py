@@ -75,7 +75,7 @@ class SpmQuotaPlan(models.Model):
             orm = bool(bulk.orm_reasons(Line, list(TARGET_COLUMNS)))
             changed = changed[write_in_steps(changed, self._store_targets, orm, ORM_LINES_PER_STEP) :]
         if new and not changed and not orm:
-            orm = bool(bulk.orm_reasons(Line, LINE_COLUMNS[1:], create=True))
+            orm = bool(bulk.orm_reasons(Line, LINE_COLUMNS[1:], create=True, containers={"plan_id": self.ids}))
             created = {}
             new = new[write_in_steps(new, lambda chunk: self._insert_lines(chunk, created), orm, ORM_LINES_PER_STEP) :]
         pending = len(changed) + len(new)

@@ -171,7 +171,12 @@ class TestNoCodeQuota(NoCodeMixin, SpmCommon):
         west.with_user(self.spm_admin).line_properties_definition = [
             {"name": "channel", "string": "Channel", "type": "char", "default": "Partners"}
         ]
-        self.assertIn("properties of properties", bulk.orm_reasons(self.env["spm.quota.line"], [], create=True))
+        Line = self.env["spm.quota.line"]
+        self.assertIn("properties of properties", bulk.orm_reasons(Line, [], create=True))
+        # only the plans whose targets are written count: a plan without properties keeps the fast path
+        plain = self._plan(name="Plain", date_from=date(2027, 1, 1), date_to=date(2027, 12, 31))
+        self.assertEqual(bulk.orm_reasons(Line, [], create=True, containers={"plan_id": plain.ids}), [])
+        self.assertTrue(bulk.orm_reasons(Line, [], create=True, containers={"plan_id": east.ids}))
         for plan in east | west:
             plan.with_user(self.spm_admin).action_allocate()
         self.assertEqual({line.properties.get("region") for line in east.line_ids}, {"East"})

@@ -147,9 +147,10 @@ def _configured(field):
     return field.store and field.type != "one2many" and (field.manual or (field._module or "") not in KNOWN_MODULES)
 
 
-def orm_reasons(model, fnames, create=False):
+def orm_reasons(model, fnames, create=False, containers=None):
     """What an admin configured on ``model`` that a bulk write of the fields ``fnames`` would skip, in
-    words (empty: COPY and UPDATE do exactly what the ORM would)."""
+    words (empty: COPY and UPDATE do exactly what the ORM would). ``containers``: {field: ids} of the
+    records the new rows point to (their Properties definitions matter, not every one's)."""
     env = model.env
     reasons = []
     if create:
@@ -159,7 +160,7 @@ def orm_reasons(model, fnames, create=False):
         if env["ir.default"].sudo().search_count([("field_id.model", "=", model._name)], limit=1):
             reasons.append("default values (ir.default)")
         for field in model._fields.values():
-            if field.type == "properties" and _has_properties(model, field):
+            if field.type == "properties" and _has_properties(model, field, containers):
                 reasons.append(f"properties of {field.name}")
     else:
         written = [model._fields[name] for name in fnames]
@@ -187,12 +188,15 @@ def orm_reasons(model, fnames, create=False):
     return reasons
 
 
-def _has_properties(model, field):
-    """Whether any definition record of the Properties ``field`` defines properties (their defaults
-    are applied by the ORM's create)."""
+def _has_properties(model, field, containers=None):
+    """Whether the definition records of the Properties ``field`` (those of ``containers`` when the
+    rows say which) define properties, whose defaults the ORM's create applies."""
     container_field, definition = field.definition.split(".", 1)
     comodel = model.env[model._fields[container_field].comodel_name].sudo()
-    return bool(comodel.search_count([(definition, "!=", False)], limit=1))
+    domain = [(definition, "!=", False)]
+    if containers is not None and container_field in containers:
+        domain.append(("id", "in", list(containers[container_field])))
+    return bool(comodel.search_count(domain, limit=1))
 
 
 def insert(model, columns, rows, refs=None, parent=None, formatted=False):
@@ -209,7 +213,13 @@ def insert(model, columns, rows, refs=None, parent=None, formatted=False):
     if not rows:
         return {}
     names = columns[1:]
-    reasons = orm_reasons(model, names, create=True)
+    holders = {field.definition.split(".", 1)[0] for field in model._fields.values() if field.type == "properties"}
+    containers = {
+        name: {int(row[position]) if formatted else row[position] for row in rows if row[position] not in (None, NULL)}
+        for position, name in enumerate(columns)
+        if name in holders
+    }
+    reasons = orm_reasons(model, names, create=True, containers=containers)
     if not reasons:
         refs = {name: mapping for name, mapping in (refs or {}).items() if any(k != v for k, v in mapping.items())}
         if refs:  # an earlier insert went through the ORM: point to its records
