@@ -27,6 +27,7 @@ from . import survey_user_input
 from . import spm_incentive_tier
 from . import spm_incentive_plan
 from . import spm_payout_run
+from . import spm_payout_run_compute
 from . import spm_payout_statement
 from . import spm_payout_line
 from . import spm_credit_split

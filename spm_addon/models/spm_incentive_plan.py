@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..engine import attainment as engine_attainment
 from ..engine import tiers as tier_engine
@@ -16,6 +17,7 @@ class SpmIncentivePlan(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin", "spm.period.mixin"]
     _description = "Incentive Plan"
     _order = "date_from desc, id desc"
+    _check_company_auto = True
 
     name = fields.Char(required=True, translate=True, tracking=True)
     company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
@@ -26,16 +28,24 @@ class SpmIncentivePlan(models.Model):
         [("draft", "Draft"), ("active", "Active"), ("closed", "Closed")], default="draft", required=True, tracking=True
     )
     measure_id = fields.Many2one(
-        "spm.measure", string="Credited Measure", required=True, tracking=True, help="What is credited and paid on."
+        "spm.measure",
+        string="Credited Measure",
+        required=True,
+        tracking=True,
+        check_company=True,
+        help="What is credited and paid on.",
     )
     quota_measure_id = fields.Many2one(
         "spm.measure",
         string="Quota Measure",
+        check_company=True,
         help="Attainment = credited amount / the salesperson's quota of this measure for the run's period "
         "(the credited measure when empty).",
     )
-    user_ids = fields.Many2many("res.users", string="Salespeople", tracking=True)
-    team_ids = fields.Many2many("crm.team", string="Sales Teams", help="Every member of these teams takes part.")
+    user_ids = fields.Many2many("res.users", string="Salespeople", tracking=True, check_company=True)
+    team_ids = fields.Many2many(
+        "crm.team", string="Sales Teams", check_company=True, help="Every member of these teams takes part."
+    )
     rate_type = fields.Selection(
         [("flat", "Flat rate"), ("progressive", "Progressive tiers"), ("retroactive", "Retroactive tiers")],
         required=True,
@@ -88,6 +98,10 @@ class SpmIncentivePlan(models.Model):
     )
     spif_ids = fields.One2many("spm.incentive.spif", "plan_id", string="SPIFs", copy=True)
     grade_bonus_ids = fields.One2many("spm.incentive.grade.bonus", "plan_id", string="Grade Bonuses", copy=True)
+    statement_properties_definition = fields.PropertiesDefinition(
+        string="Statement Properties",
+        help="Fields of your own on every payout statement of this plan, with their default values.",
+    )
 
     @api.constrains("rate_type", "tier_ids", "flat_rate", "gate", "cap_amount", "category_rate_ids", "measure_id")
     def _check_rates(self):
@@ -183,6 +197,19 @@ class SpmIncentivePlan(models.Model):
             for share_user, percent in shares.get(doc_id, [(user_id, 100.0)]):
                 by_user[share_user].append((doc_id, day, value * percent / 100.0))
         return by_user, own_rate
+
+    def _credited_count(self, users, date_from, date_to):
+        """How many documents ``_credited`` reads for ``users`` over [date_from, date_to], in one count."""
+        self.ensure_one()
+        measure = self.measure_id.sudo()
+        _model, query = measure._query(
+            date_from,
+            date_to,
+            domain=["|", *measure._owner_domain(users.ids), ("id", "in", list(self._split_shares()))],
+            company_ids=self.company_id.ids,
+        )
+        sql = SQL("SELECT COUNT(*) FROM %s WHERE %s", query.from_clause, query.where_clause or SQL("TRUE"))
+        return self.env.execute_query(sql)[0][0]
 
     def _targets(self, users, date_from, date_to):
         """{user id: target} of the plan's quota measure over [date_from, date_to], as a payout run reads

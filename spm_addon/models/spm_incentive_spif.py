@@ -9,10 +9,12 @@ class SpmIncentiveSpif(models.Model):
     _inherit = ["spm.period.mixin"]
     _description = "SPIF"
     _order = "plan_id, date_from"
+    _check_company_auto = True
 
     plan_id = fields.Many2one("spm.incentive.plan", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="plan_id.company_id")
     name = fields.Char(required=True, translate=True)
-    product_ids = fields.Many2many("product.product", string="Products")
+    product_ids = fields.Many2many("product.product", string="Products", check_company=True)
     categ_id = fields.Many2one("product.category", string="Product Category", help="Every product of the category.")
     date_from = fields.Date(string="From", required=True)
     date_to = fields.Date(string="To", required=True)

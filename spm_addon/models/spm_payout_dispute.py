@@ -4,6 +4,15 @@ from odoo.exceptions import UserError
 from ..tools import access
 
 STATES = [("open", "Open"), ("accepted", "Accepted"), ("rejected", "Rejected")]
+# set by Accept and Reject, or taken from the disputed line: never written directly
+SERVER_FIELDS = {
+    "line_id", "statement_id", "plan_id", "user_id", "team_id", "company_id", "currency_id", "state",
+    "resolved_by_id", "resolved_date",
+}  # fmt: skip
+# written while the dispute is open: the comment by the salesperson or the resolver, the adjustment by
+# the resolver; every other field (an administrator's custom fields, the chatter's) follows the user's
+# access rights
+OPEN_FIELDS = {"comment", "adjustment_amount"}
 
 
 class SpmPayoutDispute(models.Model):
@@ -97,9 +106,7 @@ class SpmPayoutDispute(models.Model):
 
     def write(self, vals):
         if not self.env.su:
-            mail_fields = set(self.env["mail.thread"]._fields)
-            business = {f for f in vals if f not in mail_fields and not f.startswith("x_")}
-            refused = sorted(business - {"comment", "adjustment_amount"})
+            refused = sorted(self._fields[name]._description_string(self.env) for name in SERVER_FIELDS & set(vals))
             if refused:
                 raise UserError(
                     self.env._(
@@ -107,7 +114,7 @@ class SpmPayoutDispute(models.Model):
                         fields=", ".join(refused),
                     )
                 )
-            if business:
+            if OPEN_FIELDS & set(vals):
                 for dispute in self:
                     if dispute.state != "open":
                         raise UserError(

@@ -3,6 +3,13 @@ from odoo.exceptions import UserError
 
 from ..tools import access
 
+# What the run's computation writes: never typed in (an administrator's custom fields follow the
+# user's access rights)
+SERVER_FIELDS = {
+    "statement_id", "user_id", "company_id", "currency_id", "res_model", "res_id", "reference", "document_date",
+    "credited_amount", "rate", "amount", "rule", "kind", "origin_line_id",
+}  # fmt: skip
+
 
 class SpmPayoutLine(models.Model):
     """A commission line: the source document it pays on, the rule and tier that produced it. Written
@@ -66,16 +73,17 @@ class SpmPayoutLine(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        refused = sorted(f for f in vals if not f.startswith("x_"))
-        if refused and not self.env.su:
-            self.check_access("write")
-            raise UserError(
-                self.env._(
-                    "%(fields)s of a payout line are computed by its run, never written directly: dispute the "
-                    "line instead.",
-                    fields=", ".join(refused),
+        if not self.env.su:
+            refused = sorted(self._fields[name]._description_string(self.env) for name in SERVER_FIELDS & set(vals))
+            if refused:
+                self.check_access("write")
+                raise UserError(
+                    self.env._(
+                        "%(fields)s of a payout line are computed by its run, never written directly: dispute the "
+                        "line instead.",
+                        fields=", ".join(refused),
+                    )
                 )
-            )
         return super().write(vals)
 
     @api.ondelete(at_uninstall=False)

@@ -1,11 +1,19 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+# What the run's computation and its buttons write: never typed in. Every other field (the plan's
+# Properties, an administrator's custom fields, the chatter's) follows the user's access rights.
+SERVER_FIELDS = {
+    "run_id", "plan_id", "company_id", "currency_id", "state", "date_from", "date_to", "user_id", "team_id",
+    "credited_amount", "target", "attainment", "commission", "rule", "line_ids", "amount", "approved_by_id",
+    "approved_date",
+}  # fmt: skip
+
 
 class SpmPayoutStatement(models.Model):
     """What one salesperson earns in a payout run: credited amount, attainment, commission and the
     lines that make it up. Written by the run's computation and its buttons only (``env.su``): its
-    figures, author and approval are never typed in."""
+    figures, author and approval are never typed in. Its Properties are defined per commission plan."""
 
     _name = "spm.payout.statement"
     _inherit = ["mail.thread"]
@@ -14,7 +22,12 @@ class SpmPayoutStatement(models.Model):
     _rec_names_search = ["user_id", "run_id"]
 
     run_id = fields.Many2one("spm.payout.run", required=True, ondelete="cascade", index=True)
-    plan_id = fields.Many2one(related="run_id.plan_id", store=True)
+    # the run's plan, given by the run in the values it creates statements with (also on the ORM
+    # path of a bulk insert, which leaves related fields to the ORM) so that Properties get their
+    # defaults; the run's write deletes its statements when its plan changes
+    plan_id = fields.Many2one(
+        "spm.incentive.plan", compute="_compute_plan_id", store=True, readonly=False, precompute=True, index=True
+    )
     company_id = fields.Many2one(related="run_id.company_id", store=True, index=True)
     currency_id = fields.Many2one(related="run_id.currency_id")
     state = fields.Selection(related="run_id.state", store=True)
@@ -37,6 +50,12 @@ class SpmPayoutStatement(models.Model):
     )
     approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, index="btree_not_null")
     approved_date = fields.Datetime(string="Approved On", readonly=True)
+    properties = fields.Properties(string="Properties", definition="plan_id.statement_properties_definition", copy=True)
+
+    @api.depends("run_id")
+    def _compute_plan_id(self):
+        for statement in self:
+            statement.plan_id = statement.run_id.plan_id
 
     @api.depends("user_id")
     def _compute_team_id(self):
@@ -45,7 +64,16 @@ class SpmPayoutStatement(models.Model):
 
     @api.depends("line_ids.amount")
     def _compute_amount(self):
-        for statement in self:
+        # one grouped query for the statements of a run (thousands of lines each at scale)
+        stored = self.filtered("id")
+        totals = dict(
+            self.env["spm.payout.line"]
+            .sudo()
+            ._read_group([("statement_id", "in", stored.ids)], ["statement_id"], ["amount:sum"])
+        )
+        for statement in stored:
+            statement.amount = totals.get(statement, 0.0)
+        for statement in self - stored:
             statement.amount = sum(statement.line_ids.mapped("amount"))
 
     @api.depends("user_id", "run_id")
@@ -62,8 +90,7 @@ class SpmPayoutStatement(models.Model):
     def write(self, vals):
         if not self.env.su:
             self.check_access("write")
-            mail_fields = set(self.env["mail.thread"]._fields)
-            refused = sorted(f for f in vals if f not in mail_fields and not f.startswith("x_"))
+            refused = sorted(self._fields[name]._description_string(self.env) for name in SERVER_FIELDS & set(vals))
             if refused:
                 raise UserError(
                     self.env._(

@@ -186,6 +186,7 @@ def incentive_setup(env, today, log=print, max_reps=2000):
                  "date_to": quarter_to}
             )  # fmt: skip
             run.action_compute()
+            run._finish_jobs()  # above a few thousand salespeople or documents it runs as a background job
             if quarter_from == before_from:  # the older quarter is paid: approved and locked
                 run.action_approve()
                 run.action_lock()

@@ -18,4 +18,5 @@ from . import test_access_matrix
 from . import test_rpc_roles
 from . import test_nocode_appraisal
 from . import test_nocode_quota
+from . import test_nocode_payout
 from . import test_jobs
