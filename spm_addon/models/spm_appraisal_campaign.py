@@ -136,11 +136,29 @@ class SpmAppraisalCampaign(models.Model):
                 )
             )
         self._check_distribution()
-        to_publish = self.appraisal_ids.filtered(lambda a: a.state == "calibration")
-        to_publish._publish()
-        self.state = "done"
-        self.env["spm.honour.rule"]._award(self)
+        if len(self.appraisal_ids) > BACKGROUND_ABOVE:
+            job = self._queue_job(self.env._("Closing of %(campaign)s", campaign=self.name), "_job_close", 0)
+            return self._job_notification(job)
+        done, total = 0, 1
+        while done < total:
+            done, total = self._job_close(None)
         return True
+
+    def _job_close(self, job):
+        """One batch of the close: up to START_BATCH calibrated appraisals locked, published and their
+        employees told; once none is left, the campaign is done and honours are awarded. Safe to run
+        again: published appraisals are not published twice."""
+        domain = [("campaign_id", "=", self.id)]
+        to_publish = self.env["spm.appraisal"].search([*domain, ("state", "=", "calibration")], order="id")
+        published = self.env["spm.appraisal"].search_count([*domain, ("state", "=", "done")])
+        total = published + len(to_publish) + 1
+        if to_publish:
+            to_publish[:START_BATCH]._publish()
+            return published + len(to_publish[:START_BATCH]), total
+        if self.state != "done":
+            self.state = "done"
+            self.env["spm.honour.rule"]._award(self)
+        return total, total
 
     def action_view_appraisals(self):
         self.ensure_one()

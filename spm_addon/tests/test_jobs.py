@@ -109,3 +109,31 @@ class TestBackgroundJobs(SpmCommon):
         self.assertIs(self.campaign.with_user(self.spm_admin).action_start(), True)
         self.assertEqual(len(self.campaign.appraisal_ids), 4)
         self.assertFalse(self.campaign.job_id)
+
+    def test_close_runs_in_batches_and_awards_once(self):
+        self.campaign.action_start()
+        appraisals = self.campaign.appraisal_ids
+        appraisals.action_submit_self()
+        appraisals.line_ids.filtered(lambda line: line.kind == "criterion").write({"manager_rating": "3"})
+        appraisals.action_submit_review()
+        with patch(f"{CAMPAIGN}.BACKGROUND_ABOVE", 2):
+            action = self.campaign.with_user(self.spm_admin).action_close()
+        self.assertEqual(action["tag"], "display_notification")
+        job = self.campaign.job_id
+        self.assertEqual(self.campaign.state, "running")  # nothing is published by the button itself
+        self._run_close(job, 2)
+        self.assertEqual(len(appraisals.filtered("is_published")), 2)
+        self.assertEqual((job.done, job.total, self.campaign.state), (2, 5, "running"))
+        self._run_close(job, 3)
+        self.assertEqual((job.state, self.campaign.state), ("done", "done"))
+        self.assertTrue(all(appraisals.mapped("is_published")))
+        champion = self.env.ref("spm_addon.spm_badge_champion")
+        awarded = self.env["gamification.badge.user"].search_count([("badge_id", "=", champion.id)])
+        self.assertTrue(awarded)
+        for appraisal in appraisals:  # each employee told once
+            self.assertEqual(len(appraisal.message_ids.filtered(lambda m: "published" in (m.body or ""))), 1)
+
+    def _run_close(self, job, batches):
+        with patch(f"{CAMPAIGN}.START_BATCH", 1):
+            for _batch in range(batches):
+                job._run_batch()
