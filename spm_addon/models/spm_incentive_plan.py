@@ -1,4 +1,5 @@
 from collections import defaultdict
+from operator import itemgetter
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -177,7 +178,9 @@ class SpmIncentivePlan(models.Model):
     def _credited(self, users, date_from, date_to):
         """What the plan credits over [date_from, date_to], as a payout run reads it:
         ``({user id: [(document id, date, credited value)]}, {document id: its category's own rate})``.
-        The documents of ``users`` and the split ones, each split between its shares, in one query."""
+        The documents of ``users`` and the split ones, each split between its shares, in one query; in
+        the order of their ids, so that sums and roundings are the same whichever order the database
+        returns them in and however the salespeople are batched."""
         self.ensure_one()
         measure = self.measure_id
         shares = self._split_shares()
@@ -189,6 +192,7 @@ class SpmIncentivePlan(models.Model):
             company_ids=self.company_id.ids,
             with_categ=bool(categ_rates),
         )
+        documents.sort(key=itemgetter(0))
         by_user = defaultdict(list)
         own_rate = {}
         for doc_id, user_id, day, value, *categ in documents:
