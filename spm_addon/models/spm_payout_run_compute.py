@@ -533,8 +533,11 @@ class SpmPayoutRun(models.Model):
     # what locked runs paid
 
     def _locked_domain(self):
-        """Payout lines of the plan's locked runs."""
-        return [("statement_id.run_id.plan_id", "=", self.plan_id.id), ("statement_id.run_id.state", "=", "locked")]
+        """Payout lines of the plan's locked runs, by the ids of their statements: the lines of this run
+        (hundreds of thousands at scale, written batch by batch) are never read on the way."""
+        Statement = self.env["spm.payout.statement"].sudo()
+        locked = Statement.search([("run_id.plan_id", "=", self.plan_id.id), ("run_id.state", "=", "locked")])
+        return [("statement_id", "in", locked.ids)]
 
     def _paid_refunds(self, model, doc_ids):
         """Credit notes among ``doc_ids`` whose invoice a locked run of the plan paid."""
@@ -591,6 +594,9 @@ class SpmPayoutRun(models.Model):
         measure = plan.measure_id.sudo()
         model = measure.model_name
         Line = self.env["spm.payout.line"].sudo()
+        locked = self._locked_domain()
+        if not locked[0][2]:  # nothing paid yet
+            return {}
         # only the paid lines concerned, found in SQL: their document stopped counting, or (invoices) a
         # counted credit note reverses it
         records = self.env[model].sudo().with_context(active_test=False)
@@ -601,7 +607,7 @@ class SpmPayoutRun(models.Model):
             affected = expression.OR([affected, [("res_id", "in", reversed_ids)]])
         paid = Line.search(
             [
-                *self._locked_domain(),
+                *locked,
                 ("res_model", "=", model),
                 ("kind", "=", "commission"),
                 ("origin_line_id", "=", False),
@@ -611,7 +617,7 @@ class SpmPayoutRun(models.Model):
         )
         if not paid:
             return {}
-        earlier = Line.search([*self._locked_domain(), ("kind", "=", "clawback"), ("origin_line_id", "in", paid.ids)])
+        earlier = Line.search([*locked, ("kind", "=", "clawback"), ("origin_line_id", "in", paid.ids)])
         done = {(line.res_model, line.res_id) for line in earlier}
         remaining = {line.id: line.credited_amount for line in paid}  # what still counts of each paid line
         for line in earlier:
