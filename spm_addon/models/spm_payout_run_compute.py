@@ -102,7 +102,7 @@ class SpmPayoutRun(models.Model):
             done, total = self._job_compute(None)
         return True
 
-    def _job_compute(self, job):
+    def _job_compute(self, _job):
         """One batch of the computation: the statements and lines of the next batch of payees (in id
         order, after the cursor); with the last one, the computation date. Returns (payees done,
         payees). Safe to run again after a crash: the cursor moves in the transaction that writes the

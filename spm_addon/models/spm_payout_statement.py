@@ -50,7 +50,7 @@ class SpmPayoutStatement(models.Model):
     )
     approved_by_id = fields.Many2one("res.users", string="Approved By", readonly=True, index="btree_not_null")
     approved_date = fields.Datetime(string="Approved On", readonly=True)
-    properties = fields.Properties(string="Properties", definition="plan_id.statement_properties_definition", copy=True)
+    properties = fields.Properties(definition="plan_id.statement_properties_definition", copy=True)
 
     @api.depends("run_id")
     def _compute_plan_id(self):
