@@ -100,11 +100,10 @@ class SpmAppraisal(models.Model):
         """Refuse a change of the fields ``names`` of this appraisal (or of its line ``record``) at
         this stage, naming them as the user reads them."""
         if names:
-            fields_ = (record or self)._fields
             raise UserError(
                 self.env._(
                     "You cannot change %(fields)s of the appraisal of %(employee)s at this stage.",
-                    fields=", ".join(sorted(fields_[name]._description_string(self.env) for name in names)),
+                    fields=", ".join(access.field_labels(record or self, names)),
                     employee=self.employee_id.name,
                 )
             )

@@ -106,7 +106,7 @@ class SpmPayoutDispute(models.Model):
 
     def write(self, vals):
         if not self.env.su:
-            refused = sorted(self._fields[name]._description_string(self.env) for name in SERVER_FIELDS & set(vals))
+            refused = access.field_labels(self, SERVER_FIELDS & set(vals))
             if refused:
                 raise UserError(
                     self.env._(

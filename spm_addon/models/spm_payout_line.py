@@ -74,7 +74,7 @@ class SpmPayoutLine(models.Model):
 
     def write(self, vals):
         if not self.env.su:
-            refused = sorted(self._fields[name]._description_string(self.env) for name in SERVER_FIELDS & set(vals))
+            refused = access.field_labels(self, SERVER_FIELDS & set(vals))
             if refused:
                 self.check_access("write")
                 raise UserError(

@@ -140,7 +140,7 @@ class SpmPayoutRun(models.Model):
         Server code (``env.su``) passes."""
         if self.env.su:
             return
-        refused = sorted(self._fields[name]._description_string(self.env) for name in SERVER_FIELDS & set(vals))
+        refused = access.field_labels(self, SERVER_FIELDS & set(vals))
         if refused:
             raise UserError(
                 self.env._(

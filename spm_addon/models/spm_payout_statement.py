@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import access
+
 # What the run's computation and its buttons write: never typed in. Every other field (the plan's
 # Properties, an administrator's custom fields, the chatter's) follows the user's access rights.
 SERVER_FIELDS = {
@@ -90,7 +92,7 @@ class SpmPayoutStatement(models.Model):
     def write(self, vals):
         if not self.env.su:
             self.check_access("write")
-            refused = sorted(self._fields[name]._description_string(self.env) for name in SERVER_FIELDS & set(vals))
+            refused = access.field_labels(self, SERVER_FIELDS & set(vals))
             if refused:
                 raise UserError(
                     self.env._(

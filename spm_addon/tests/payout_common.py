@@ -19,9 +19,16 @@ class PayoutCommon(SpmCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        cls._monthly_quotas(cls.measure_sales)
+
+    @classmethod
+    def _monthly_quotas(cls, measure, prefix=""):
+        """Active quota plans of ``measure`` for January and February: 600,000 a month equally over the
+        three teams (100,000 for each of rep1-rep4, 200,000 for rep5)."""
         for name, (date_from, date_to) in (("January", JANUARY), ("February", FEBRUARY)):
             quota = cls._plan(
-                name=name,
+                name=f"{prefix}{name}",
+                measure_id=measure.id,
                 date_from=date_from,
                 date_to=date_to,
                 target_amount=600_000,

@@ -20,18 +20,7 @@ class TestPayoutClawback(PayoutCommon):
     def setUpClass(cls):
         super().setUpClass()
         # invoiced revenue quotas of January and February: rep1 100,000 a month (as for confirmed sales)
-        for name, (date_from, date_to) in (("Invoiced January", JANUARY), ("Invoiced February", FEBRUARY)):
-            quota = cls._plan(
-                name=name,
-                measure_id=cls.measure_invoiced.id,
-                date_from=date_from,
-                date_to=date_to,
-                target_amount=600_000,
-                allocation_method="equal",
-                time_split="none",
-            )
-            quota.action_allocate()
-            quota.action_activate()
+        cls._monthly_quotas(cls.measure_invoiced, prefix="Invoiced ")
 
     def _paid_january(self, plan, *amounts):
         """rep1's January orders of ``amounts``, paid by a locked January run: (orders, run)."""

@@ -20,3 +20,8 @@ def require(env, role, message):
     if env.su or env.user.has_group(GROUPS[role]):
         return
     raise AccessError(message)
+
+
+def field_labels(model, names):
+    """The labels of the fields ``names`` of ``model`` as the user reads them, sorted: what a refusal names."""
+    return sorted(model._fields[name]._description_string(model.env) for name in names)
