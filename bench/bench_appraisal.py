@@ -14,7 +14,7 @@ KPI actuals in hand-written SQL, and compares the figures. Everything is rolled 
 does the same after an administrator's configuration: a required custom field with a default on
 appraisals and on their lines, and an automation rule on the grade of appraisals; chatter tracking
 is on (the score is a tracked field). The bulk writer then writes through the ORM, and the start
-runs as the background job does, a batch at a time.
+runs as the background job does, a batch at a time, each batch committed.
 """
 
 import os
@@ -131,10 +131,10 @@ def main():
                 with timer("generate", "(a) start as the background job runs it (batches of 1,000)"):
                     campaign.state = "running"
                     done, total, batches = 0, 1, 0
-                    while done < total:
+                    while done < total:  # each batch commits, as Odoo's cron does between calls
                         done, total = campaign._job_start(None)
                         batches += 1
-                        env.flush_all()
+                        env.cr.commit()
                     appraisals = campaign.appraisal_ids
                 graded = len(appraisals.filtered(lambda a: a.x_cost_center == "GRADED"))
                 print(f"  {batches} batches; grades noted by the automation rule: {graded} of {len(appraisals)}")
@@ -161,6 +161,10 @@ def main():
                 env.cr.execute("DELETE FROM spm_appraisal_campaign WHERE id = %s", [campaign.id])
                 env.cr.execute("DELETE FROM spm_appraisal_template WHERE id = %s", [template.id])
                 env.cr.execute("DELETE FROM mail_activity WHERE res_model = 'spm.appraisal'")
+                env.cr.execute(
+                    "DELETE FROM mail_message WHERE model = 'spm.appraisal' "
+                    "AND res_id NOT IN (SELECT id FROM spm_appraisal)"
+                )
                 env.cr.commit()
             if configured:
                 fields_, rule = configured

@@ -10,12 +10,34 @@ from .spm_job_mixin import BACKGROUND_ABOVE
 
 START_BATCH = 1000  # appraisals created per batch of a background start
 
+# the figures of a KPI line, and those of an appraisal that the totals write
+LINE_FIGURES = {
+    "actual": "numeric",
+    "target": "numeric",
+    "attainment": "numeric",
+    "has_value": "boolean",
+    "score": "numeric",
+    "weighted_score": "numeric",
+}
 CATEGORY_COLUMNS = {
     "result": "result_score",
     "behaviour": "behaviour_score",
     "satisfaction": "satisfaction_score",
     "custom": "custom_score",
 }
+TOTAL_FIGURES = ["score", *CATEGORY_COLUMNS.values(), "grade_id", "final_grade_id"]
+
+
+def _differs(values, stored, units):
+    """Whether computed ``values`` differ from the ``stored`` ones, floats (a unit each) beyond their
+    rounding, the others (unit None: booleans, ids) exactly."""
+    for value, old, unit in zip(values, stored, units, strict=True):
+        if unit is None:
+            if (value or False) != (old or False):
+                return True
+        elif bulk.moved(float(value or 0.0), float(old or 0.0), unit):
+            return True
+    return False
 
 
 class SpmAppraisalCampaign(models.Model):
@@ -49,6 +71,12 @@ class SpmAppraisalCampaign(models.Model):
     appraisal_ids = fields.One2many("spm.appraisal", "campaign_id", string="Appraisals")
     appraisal_count = fields.Integer(compute="_compute_appraisal_count")
     compute_date = fields.Datetime(string="Figures Updated On", readonly=True)
+    is_lines_computed = fields.Boolean(
+        string="KPI Lines Computed",
+        readonly=True,
+        copy=False,
+        help="Technical: the KPI lines of the running computation are up to date.",
+    )
 
     @api.depends("appraisal_ids")
     def _compute_appraisal_count(self):
@@ -93,6 +121,7 @@ class SpmAppraisalCampaign(models.Model):
 
     def _run_start(self):
         self.ensure_one()
+        self.is_lines_computed = False  # the figures are computed again from the KPI lines up
         if len(self._missing_employees()) + len(self.appraisal_ids) > BACKGROUND_ABOVE:
             job = self._queue_job(self.env._("Start of %(campaign)s", campaign=self.name), "_job_start", 0)
             return self._job_notification(job)
@@ -103,12 +132,17 @@ class SpmAppraisalCampaign(models.Model):
 
     def _job_start(self, job):
         """One batch of the start: appraisals for up to START_BATCH people still without one, with
-        their first activities; once everyone has one, the figures, totals, grades and ranks of the
-        whole campaign (one grouped query per KPI). Returns (done, total): safe to run again after a
-        crash, it only adds what is missing."""
+        their first activities; once everyone has one, the figures of the whole campaign: KPI lines
+        (one grouped query per KPI), then totals and grades, then ranks, each writing only what changed
+        - all at once on the fast path, as much as ``bulk.write_in_steps`` lets a step write when the
+        writes go through the ORM (an administrator's automation rules, tracking). Returns (done,
+        total) in appraisals and KPI lines: safe to run again after a crash, it only adds or writes
+        what is still missing or different."""
         missing = self._missing_employees()
         count = self.env["spm.appraisal"].search_count([("campaign_id", "=", self.id)])
-        total = len(missing) + count + 1
+        people = len(missing) + count
+        kpi_lines = people * len(self.template_id.line_ids.filtered(lambda line: line.kind == "kpi"))
+        total = people + kpi_lines + people + 1
         if missing:
             appraisals = self._generate_appraisals(missing[:START_BATCH])
             if self.template_id.has_self_assessment:
@@ -117,8 +151,19 @@ class SpmAppraisalCampaign(models.Model):
                 appraisals._set_state("review")
                 appraisals._schedule_review()
             return count + len(appraisals), total
-        self._compute_figures()
-        return total, total
+        lines_left, totals_left = self._compute_figures()
+        done = total - 1 - lines_left - totals_left if lines_left or totals_left else total
+        if job and job.done and done <= job.done < total:
+            raise UserError(
+                self.env._(
+                    "The figures of %(campaign)s keep changing after the server writes them (%(count)s left): an "
+                    "automation rule or a field of your own may rewrite them. Check them in Settings > Technical, "
+                    "then try again.",
+                    campaign=self.name,
+                    count=total - done,
+                )
+            )
+        return done, total
 
     def action_close(self):
         """Close: every appraisal reviewed, the forced distribution respected; lock, publish, award."""
@@ -245,70 +290,98 @@ class SpmAppraisalCampaign(models.Model):
         )
 
     def _compute_figures(self):
-        """KPI lines of every open appraisal of the campaign (one grouped query per KPI), then totals,
-        grades and ranks."""
+        """A step of the figures of every open appraisal of the campaign: KPI lines (one grouped query
+        per KPI) and previous scores, then totals and grades, then ranks, each written where it
+        changed. Returns (KPI lines, appraisals) still to write: (0, 0) once everything is up to date."""
         self.ensure_one()
+        Line = self.env["spm.appraisal.line"]
+        if not self.is_lines_computed:
+            changed = self._kpi_line_updates()
+            orm = bool(bulk.orm_reasons(Line, list(LINE_FIGURES)))
+            written = bulk.write_in_steps(changed, lambda rows: bulk.update(Line, LINE_FIGURES, rows), orm)
+            if written < len(changed):
+                return len(changed) - written, len(self.appraisal_ids)
+            self._update_previous_scores()
+            self.is_lines_computed = True
+        left = self._compute_totals(in_steps=True)
+        if left:
+            return 0, left
+        self.is_lines_computed = False
+        self.compute_date = fields.Datetime.now()
+        return 0, 0
+
+    def _kpi_line_updates(self):
+        """(id, actual, target, attainment, has_value, score, weighted score) of the KPI lines of the
+        open appraisals whose figures differ from the stored ones."""
         self.env.flush_all()
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT line.id, line.kpi_id, line.weight, appraisal.user_id
+                SELECT line.id, line.kpi_id, line.weight, appraisal.user_id, line.actual, line.target,
+                       line.attainment, line.has_value, line.score, line.weighted_score
                   FROM spm_appraisal_line line
                   JOIN spm_appraisal appraisal ON appraisal.id = line.appraisal_id
                  WHERE appraisal.campaign_id = %s AND appraisal.state != 'done' AND line.kind = 'kpi'
+                 ORDER BY line.id
                 """,
                 self.id,
             )
         )
         by_kpi = defaultdict(list)
-        for line_id, kpi_id, weight, user_id in rows:
-            by_kpi[kpi_id].append((line_id, weight, user_id))
+        for line_id, kpi_id, weight, user_id, *stored in rows:
+            by_kpi[kpi_id].append((line_id, weight, user_id, stored))
+        units = self._units(self.env["spm.appraisal.line"], LINE_FIGURES)
         company_ids = self.company_id.ids
         updates = []
         for kpi in self.env["spm.kpi"].browse(list(by_kpi)):
             lines = by_kpi[kpi.id]
-            user_ids = list({user_id for _line, _weight, user_id in lines})
+            user_ids = list({user_id for _line, _weight, user_id, _stored in lines})
             values = kpi._read_values(user_ids, self.date_from, self.date_to, company_ids)
             targets = kpi._read_targets(user_ids, self.date_from, self.date_to, company_ids)
-            for line_id, weight, user_id in lines:
+            for line_id, weight, user_id, stored in lines:
                 has_value = kpi.kind == "measure" or user_id in values  # only a ratio can lack a value
                 actual = values.get(user_id, 0.0)
                 target = targets.get(user_id, 0.0)
                 attainment, score = kpi._score(actual, target) if has_value else (0.0, 0.0)
-                updates.append((line_id, actual, target, attainment, has_value, score, score * weight / 100.0))
-        bulk.update(
-            self.env["spm.appraisal.line"],
-            {
-                "actual": "numeric",
-                "target": "numeric",
-                "attainment": "numeric",
-                "has_value": "boolean",
-                "score": "numeric",
-                "weighted_score": "numeric",
-            },
-            updates,
-        )
-        previous = self.env.execute_query(
+                row = (actual, target, attainment, has_value, score, score * weight / 100.0)
+                if _differs(row, stored, units):
+                    updates.append((line_id, *row))
+        return updates
+
+    def _update_previous_scores(self):
+        """Each open appraisal's previous score: the employee's last closed appraisal of the template."""
+        rows = self.env.execute_query(
             SQL(
                 """
                 SELECT a.id, (SELECT p.score FROM spm_appraisal p
                                 JOIN spm_appraisal_campaign pc ON pc.id = p.campaign_id
                                WHERE p.employee_id = a.employee_id AND pc.template_id = c.template_id
                                  AND p.state = 'done' AND pc.date_to < c.date_from
-                            ORDER BY pc.date_to DESC LIMIT 1)
+                            ORDER BY pc.date_to DESC LIMIT 1), a.previous_score
                   FROM spm_appraisal a JOIN spm_appraisal_campaign c ON c.id = a.campaign_id
                  WHERE a.campaign_id = %s AND a.state != 'done'
                 """,
                 self.id,
             )
         )
-        bulk.update(self.env["spm.appraisal"], {"previous_score": "numeric"}, previous)
-        self._compute_totals()
-        self.compute_date = fields.Datetime.now()
+        changed = [(a_id, previous) for a_id, previous, stored in rows if (previous or 0.0) != (stored or 0.0)]
+        bulk.update(self.env["spm.appraisal"], {"previous_score": "numeric"}, changed)
 
-    def _compute_totals(self, appraisals=None):
+    @staticmethod
+    def _units(model, columns):
+        """The rounding of each figure of ``columns`` as the ORM stores it (None: compared exactly)."""
+        units = []
+        for name in columns:
+            field = model._fields[name]
+            digits = field.get_digits(model.env) if field.type == "float" else None
+            units.append(10.0 ** -digits[1] if digits else None)
+        return units
+
+    def _compute_totals(self, appraisals=None, in_steps=False):
         """Criterion scores from ratings, weighted totals per category, grades and ranks of the
-        campaign's open appraisals (``appraisals``: only these change, ranks always for all)."""
+        campaign's open appraisals (``appraisals``: only these change, ranks always for all). Writes
+        only what changed; ``in_steps``: as much as a step of a background job may write through the
+        ORM, then returns how many appraisals are still to write (ranks wait until none is)."""
         self.ensure_one()
         self.env.flush_all()
         scope = SQL("AND appraisal.id = ANY(%s)", appraisals.ids) if appraisals else SQL()
@@ -316,63 +389,70 @@ class SpmAppraisalCampaign(models.Model):
             SQL(
                 """
                 SELECT line.id, line.appraisal_id, line.kind, line.category, line.weight, line.score,
-                       line.manager_rating
+                       line.weighted_score, line.manager_rating
                   FROM spm_appraisal_line line
                   JOIN spm_appraisal appraisal ON appraisal.id = line.appraisal_id
                  WHERE appraisal.campaign_id = %s AND appraisal.state != 'done' %s
+                 ORDER BY line.appraisal_id, line.id
                 """,
                 self.id,
                 scope,
             )
         )
+        Line, Appraisal = self.env["spm.appraisal.line"], self.env["spm.appraisal"]
+        line_units = self._units(Line, ["score", "weighted_score"])
         line_updates = []
         totals = defaultdict(lambda: dict.fromkeys(CATEGORY_COLUMNS, 0.0))
-        for line_id, appraisal_id, kind, category, weight, stored_score, rating in rows:
+        for line_id, appraisal_id, kind, category, weight, stored_score, stored_weighted, rating in rows:
             score = float(stored_score or 0.0)
             if kind == "criterion":
                 score = int(rating) * 20.0 if rating else 0.0
-                line_updates.append((line_id, score, score * float(weight) / 100.0))
+                row = (score, score * float(weight) / 100.0)
+                if _differs(row, (stored_score, stored_weighted), line_units):
+                    line_updates.append((line_id, *row))
             totals[appraisal_id][category] += score * float(weight) / 100.0
-        bulk.update(self.env["spm.appraisal.line"], {"score": "numeric", "weighted_score": "numeric"}, line_updates)
+        bulk.update(Line, {"score": "numeric", "weighted_score": "numeric"}, line_updates)
         grades = [(grade.min_score, grade.id) for grade in self.template_id.grade_ids]
-        calibrated = dict(
-            self.env.execute_query(
-                SQL("SELECT id, calibrated_grade_id FROM spm_appraisal WHERE id = ANY(%s)", list(totals))
+        stored = {
+            row[0]: row[1:]
+            for row in self.env.execute_query(
+                SQL(
+                    "SELECT id, calibrated_grade_id, %s FROM spm_appraisal WHERE id = ANY(%s)",
+                    SQL(", ").join(SQL.identifier(name) for name in TOTAL_FIGURES),
+                    list(totals),
+                )
             )
-        )
+        }
+        units = self._units(Appraisal, TOTAL_FIGURES)
         appraisal_updates = []
         for appraisal_id, parts in totals.items():
             total = sum(parts.values())
             grade_id = curves.grade(total, grades)
-            appraisal_updates.append(
-                (appraisal_id, total, *(parts[category] for category in CATEGORY_COLUMNS), grade_id,
-                 calibrated[appraisal_id] or grade_id)
-            )  # fmt: skip
+            calibrated, *figures = stored[appraisal_id]
+            row = (total, *(parts[category] for category in CATEGORY_COLUMNS), grade_id, calibrated or grade_id)
+            if _differs(row, figures, units):
+                appraisal_updates.append((appraisal_id, *row))
         # final_grade_id is computed from the grades: the UPDATE sets it as the compute would, the ORM
         # path leaves it to the compute
-        bulk.update(
-            self.env["spm.appraisal"],
-            {
-                "score": "numeric",
-                **dict.fromkeys(CATEGORY_COLUMNS.values(), "numeric"),
-                "grade_id": "integer",
-                "final_grade_id": "integer",
-            },
-            appraisal_updates,
-        )
+        columns = {name: "integer" if name.endswith("_id") else "numeric" for name in TOTAL_FIGURES}
+        orm = in_steps and bool(bulk.orm_reasons(Appraisal, list(columns)))
+        written = bulk.write_in_steps(appraisal_updates, lambda chunk: bulk.update(Appraisal, columns, chunk), orm)
+        if written < len(appraisal_updates):
+            return len(appraisal_updates) - written
         self._compute_ranks()
+        return 0
 
     def _compute_ranks(self):
         """Competition ranks (1, 2, 2, 4) in the team and in the campaign: by score, then results, then
         behaviour, then satisfaction; appraisals still equal share their rank."""
         rows = self.env.execute_query(
             SQL(
-                "SELECT id, team_id, score, result_score, behaviour_score, satisfaction_score "
-                "FROM spm_appraisal WHERE campaign_id = %s",
+                "SELECT id, team_id, score, result_score, behaviour_score, satisfaction_score, rank_team, "
+                "rank_company FROM spm_appraisal WHERE campaign_id = %s",
                 self.id,
             )
         )
-        items = [tuple(float(v or 0) if i > 1 else v for i, v in enumerate(row)) for row in rows]
+        items = [tuple(float(v or 0) if i > 1 else v for i, v in enumerate(row[:6])) for row in rows]
 
         def ranked(group):
             return curves.rank(group, key=lambda r: r[2], tiebreaks=(lambda r: r[3], lambda r: r[4], lambda r: r[5]))
@@ -385,7 +465,11 @@ class SpmAppraisalCampaign(models.Model):
         bulk.update(
             self.env["spm.appraisal"],
             {"rank_team": "integer", "rank_company": "integer"},
-            [(appraisal_id, team_rank[appraisal_id], company_rank[appraisal_id]) for appraisal_id in company_rank],
+            [
+                (appraisal_id, team_rank[appraisal_id], company_rank[appraisal_id])
+                for appraisal_id, *_values, stored_team, stored_company in rows
+                if (team_rank[appraisal_id], company_rank[appraisal_id]) != (stored_team, stored_company)
+            ],
         )
 
     def _check_distribution(self):

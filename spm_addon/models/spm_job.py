@@ -1,3 +1,5 @@
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
@@ -29,6 +31,7 @@ class SpmJob(models.Model):
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     error = fields.Text(readonly=True)
     date_done = fields.Datetime(string="Ended On", readonly=True)
+    attachment_id = fields.Many2one("ir.attachment", string="File", readonly=True, help="What an export made.")
 
     @api.depends("done", "total")
     def _compute_progress(self):
@@ -87,5 +90,18 @@ class SpmJob(models.Model):
         return self.state
 
     def _tell(self, record, body):
-        if hasattr(record, "message_post"):
+        """Tell whoever started the job that it ended: in the record's chatter, or, for a file made for
+        them (an export of what they may see), privately with a link to download it."""
+        if self.attachment_id:
+            link = Markup('<a href="/web/content/%s?download=true">%s</a>') % (
+                self.attachment_id.id,
+                self.attachment_id.name,
+            )
+            record.message_notify(
+                partner_ids=self.user_id.partner_id.ids,
+                body=Markup("%s<br/>%s") % (body, link),
+                subject=self.name,
+                record_name=record.display_name,
+            )
+        elif hasattr(record, "message_post"):
             record.message_post(body=body, partner_ids=self.user_id.partner_id.ids, subtype_xmlid="mail.mt_comment")

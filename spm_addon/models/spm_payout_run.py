@@ -1,15 +1,18 @@
 import io
+from collections import defaultdict
 
 import xlsxwriter
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import format_amount
+from odoo.tools import SQL, format_amount, split_every
 
-from ..tools import access, xlsx
+from ..tools import access
 
 STATES = [("draft", "Draft"), ("approved", "Approved"), ("locked", "Locked")]
 CONFIG_FIELDS = {"name", "plan_id", "date_from", "date_to"}  # an administrator sets them on a draft run
+EXPORT_CHUNK = 500  # statements whose lines an export reads at once
+XLSX_ROWS = 1_048_576  # rows of an xlsx sheet
 # written by the buttons and the computation only; every other field (an administrator's custom
 # fields, the chatter's) follows the user's access rights
 SERVER_FIELDS = {"company_id", "state", "statement_ids", "compute_date", "compute_cursor"}
@@ -261,8 +264,11 @@ class SpmPayoutRun(models.Model):
         self.ensure_one()
         access.require(self.env, "finance", self.env._("Payroll exports are for finance and administrators."))
         self.check_access("read")
-        content = self.sudo()._export_xlsx()  # every statement of the run, whoever computed them
-        return xlsx.download_action(self, f"{self.plan_id.name} - {self.name}.xlsx", content)
+        lines = self.env["spm.payout.line"].sudo().search_count([("statement_id.run_id", "=", self.id)])
+        return self._download_xlsx(lines + len(self.sudo().statement_ids))
+
+    def _export_filename(self):
+        return f"{self.plan_id.name} - {self.name}.xlsx"
 
     def _approve(self, user):
         """Approve, as ``user``, the statements of ``self`` in their scope; approve the runs whose
@@ -304,16 +310,20 @@ class SpmPayoutRun(models.Model):
         self.write({"state": "draft"})
 
     def _export_xlsx(self):
+        """Every statement of the run (whoever computed them: the caller is finance or an
+        administrator) on a payroll sheet, and every line on detail sheets (a new sheet past xlsx's
+        1,048,576 rows), read a chunk of statements at a time and written row by row."""
         self.ensure_one()
+        run = self.sudo()
         _ = self.env._
         output = io.BytesIO()
-        book = xlsxwriter.Workbook(output, {"in_memory": True})
+        book = xlsxwriter.Workbook(output, {"constant_memory": True})  # rows written in order
         head = book.add_format({"bold": True, "bg_color": "#714B67", "font_color": "#FFFFFF", "border": 1})
         money = book.add_format({"num_format": "#,##0.00"})
         total = book.add_format({"num_format": "#,##0.00", "bold": True, "top": 2})
         pct = book.add_format({"num_format": '0.0" %"'})
         day = book.add_format({"num_format": "yyyy-mm-dd"})
-        statements = self.statement_ids.sorted(lambda s: s.user_id.name or "")
+        statements = run.statement_ids.sorted(lambda s: (s.user_id.name or "", s.id))
         summary = book.add_worksheet(_("Payroll")[:31])
         columns = [_("Employee ID"), _("Salesperson"), _("Login"), _("Sales Team"), _("Credited"), _("Target"),
                    _("Attainment (%)"), _("Commission"), _("To Pay"), _("Currency")]  # fmt: skip
@@ -336,26 +346,56 @@ class SpmPayoutRun(models.Model):
         summary.write_formula(last, 8, f"=SUM(I2:I{last})", total, sum(statements.mapped("amount")))
         summary.set_column(0, 3, 22)
         summary.set_column(4, 9, 15)
-        detail = book.add_worksheet(_("Detail")[:31])
         columns = [_("Salesperson"), _("Document"), _("Date"), _("Credited"), _("Effective Rate (%)"), _("Amount"),
                    _("Rule and Tier"), _("Clawback Of")]  # fmt: skip
-        for col, title in enumerate(columns):
-            detail.write(0, col, title, head)
-        row = 1
-        for statement in statements:
-            for line in statement.line_ids:
-                detail.write(row, 0, statement.user_id.name)
-                detail.write(row, 1, line.reference or "")
-                if line.document_date:
-                    detail.write_datetime(row, 2, fields.Datetime.to_datetime(line.document_date), day)
-                detail.write_number(row, 3, line.credited_amount, money)
-                detail.write_number(row, 4, line.rate)
-                detail.write_number(row, 5, line.amount, money)
-                detail.write(row, 6, line.rule or "")
-                detail.write(row, 7, line.origin_line_id.reference or "")
+        detail, row, sheets = None, XLSX_ROWS, 0
+        to_date = fields.Datetime.to_datetime
+        for chunk in split_every(EXPORT_CHUNK, statements.ids, statements.browse):
+            for name, line in run._export_lines(chunk):
+                if row == XLSX_ROWS:  # a new detail sheet: the first one, or the last is full
+                    sheets += 1
+                    title = _("Detail") if sheets == 1 else _("Detail (%(number)s)", number=sheets)
+                    detail, row = book.add_worksheet(title[:31]), 1
+                    for col, text in enumerate(columns):
+                        detail.write(0, col, text, head)
+                    detail.set_column(0, 1, 24)
+                    detail.set_column(2, 5, 14)
+                    detail.set_column(6, 6, 60)
+                reference, date, credited, rate, amount, rule, origin = line
+                detail.write(row, 0, name)
+                detail.write(row, 1, reference or "")
+                if date:
+                    detail.write_datetime(row, 2, to_date(date), day)
+                detail.write_number(row, 3, credited or 0.0, money)
+                detail.write_number(row, 4, rate or 0.0)
+                detail.write_number(row, 5, amount or 0.0, money)
+                detail.write(row, 6, rule or "")
+                detail.write(row, 7, origin or "")
                 row += 1
-        detail.set_column(0, 1, 24)
-        detail.set_column(2, 5, 14)
-        detail.set_column(6, 6, 60)
         book.close()
         return output.getvalue()
+
+    def _export_lines(self, statements):
+        """(salesperson, (document, date, credited, rate, amount, rule, clawback of)) of every line of
+        ``statements``, in their order, each statement's lines by date: one query, the documents' names
+        read once per model."""
+        Line = self.env["spm.payout.line"]
+        Line.flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT statement_id, id, document_date, credited_amount, rate, amount, rule, origin_line_id
+                  FROM spm_payout_line WHERE statement_id = ANY(%s) ORDER BY statement_id, document_date, id
+                """,
+                statements.ids,
+            )
+        )
+        references = Line.browse({row[1] for row in rows} | {row[7] for row in rows if row[7]})
+        names = dict(zip(references.ids, references.mapped("reference"), strict=True))
+        by_statement = defaultdict(list)
+        for statement_id, line_id, date, credited, rate, amount, rule, origin in rows:
+            by_statement[statement_id].append((names[line_id], date, credited, rate, amount, rule, names.get(origin)))
+        for statement in statements:
+            name = statement.user_id.name
+            for line in by_statement[statement.id]:
+                yield name, line

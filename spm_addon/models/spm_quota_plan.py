@@ -3,7 +3,7 @@ from datetime import date
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools import access, xlsx
+from ..tools import access
 
 STATES = [("draft", "Draft"), ("active", "Active"), ("locked", "Locked"), ("closed", "Closed")]
 # what may change on a plan whatever its state: the server's bookkeeping, and the Properties an
@@ -331,7 +331,7 @@ class SpmQuotaPlan(models.Model):
     def action_export_xlsx(self):
         self.ensure_one()
         access.require(self.env, "manager", self.env._("Only managers and administrators export a quota plan."))
-        return xlsx.download_action(self, f"{self.name}.xlsx", self._export_xlsx())
+        return self._download_xlsx(self.env["spm.quota.line"].search_count([("plan_id", "=", self.id)]))
 
     def _run_each(self, method):
         """Run ``method`` (``_run_allocate``, ``_run_refresh``, ``_run_close``) on each plan: what one plan

@@ -6,7 +6,6 @@ from odoo.tools import SQL
 from ..engine import allocation, periods
 from ..tools import bulk
 from .spm_job_mixin import BACKGROUND_ABOVE
-from .spm_quota_plan_figures import ORM_LINES_PER_STEP, moved, write_in_steps
 
 TIME_SPLITS = {
     "none": (),
@@ -67,17 +66,20 @@ class SpmQuotaPlan(models.Model):
             row
             for row in rows
             if not row["new"]
-            and (moved(row["target"], row["stored_target"], unit) or moved(row["history"], row["stored_history"], unit))
+            and (
+                bulk.moved(row["target"], row["stored_target"], unit)
+                or bulk.moved(row["history"], row["stored_history"], unit)
+            )
         ]
         new = [row for row in rows if row["new"]]
         orm = False
         if changed:
             orm = bool(bulk.orm_reasons(Line, list(TARGET_COLUMNS)))
-            changed = changed[write_in_steps(changed, self._store_targets, orm, ORM_LINES_PER_STEP) :]
+            changed = changed[bulk.write_in_steps(changed, self._store_targets, orm) :]
         if new and not changed and not orm:
             orm = bool(bulk.orm_reasons(Line, LINE_COLUMNS[1:], create=True, containers={"plan_id": self.ids}))
             created = {}
-            new = new[write_in_steps(new, lambda chunk: self._insert_lines(chunk, created), orm, ORM_LINES_PER_STEP) :]
+            new = new[bulk.write_in_steps(new, lambda chunk: self._insert_lines(chunk, created), orm) :]
         pending = len(changed) + len(new)
         if not pending:
             root = next(row for row in rows if not row["parent_id"])

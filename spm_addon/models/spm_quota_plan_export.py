@@ -4,6 +4,10 @@ from collections import defaultdict
 import xlsxwriter
 
 from odoo import fields, models
+from odoo.tools import SQL
+
+EXPORT_COLUMNS = ["id", "parent_id", "level", "team_id", "user_id", "categ_id", "period_type", "date_from", "date_to",
+                  "target", "actual_amount", "attainment", "expected_amount", "pace", "projected_amount"]  # fmt: skip
 
 
 class SpmQuotaPlan(models.Model):
@@ -11,26 +15,61 @@ class SpmQuotaPlan(models.Model):
 
     _inherit = "spm.quota.plan"
 
-    def _export_coverage(self, lines):
-        """What an export of ``lines`` (the targets the user may read) covers, said on the sheet."""
+    def _export_coverage(self, count):
+        """What an export of ``count`` targets (those the user may read) covers, said on the sheet."""
         self.ensure_one()
-        if len(lines) == self.env["spm.quota.line"].sudo().search_count([("plan_id", "=", self.id)]):
+        if count == self.env["spm.quota.line"].sudo().search_count([("plan_id", "=", self.id)]):
             return self.env._("Covers the whole plan")
         teams = self.team_ids.filtered(lambda team: team.user_id == self.env.user)
         if teams:
             return self.env._("Covers the teams you lead: %(teams)s", teams=", ".join(teams.mapped("name")))
         return self.env._("Covers only the targets you may see")
 
+    def _export_filename(self):
+        return f"{self.name}.xlsx"
+
+    def _export_rows(self):
+        """The targets of the plan the user may read (their record rules apply), as tuples read in one
+        query: (id, parent, level, team, salesperson, category, period type, start, end, target,
+        actual, attainment, expected, pace, projected)."""
+        Line = self.env["spm.quota.line"]
+        Line.flush_model()
+        query = Line._search([("plan_id", "=", self.id)], order="id")
+        return self.env.execute_query(query.select(*(SQL.identifier(Line._table, name) for name in EXPORT_COLUMNS)))
+
+    def _export_names(self, rows):
+        """The display names of the lines of ``rows`` (teams, salespeople, categories read once each)."""
+        Line = self.env["spm.quota.line"]
+        names = {}
+        for position, model in ((3, "crm.team"), (4, "res.users"), (5, "product.category")):
+            records = self.env[model].sudo().browse({row[position] for row in rows if row[position]})
+            names[position] = dict(zip(records.ids, records.mapped("display_name"), strict=True))
+        company = self.company_id.name or self.name
+        labels = {}
+        for row in rows:
+            level = row[2]
+            if level == "period":
+                labels[row[0]] = Line._period_label(row[6], row[7])
+            elif level == "company":
+                labels[row[0]] = company
+            else:
+                position = {"team": 3, "user": 4, "categ": 5}[level]
+                labels[row[0]] = names[position].get(row[position], "")
+        return labels, names
+
     def _export_xlsx(self):
         """The cascade as an xlsx workbook: one row per target the user may read, indented by level,
-        with totals; the sheet says what it covers."""
+        with totals; the sheet says what it covers. Read in one query and written row by row (xlsx's
+        constant-memory mode), so that a cascade of 170,000 targets fits in a background job."""
         self.ensure_one()
-        lines = self.env["spm.quota.line"].search([("plan_id", "=", self.id)])
+        rows = self._export_rows()
+        labels, names = self._export_names(rows)
+        ids = {row[0] for row in rows}
         children = defaultdict(list)
-        for line in lines:  # a line whose parent is not exported starts a tree of its own
-            children[line.parent_id.id if line.parent_id in lines else False].append(line)
+        for row in rows:  # a line whose parent is not exported starts a tree of its own
+            children[row[1] if row[1] in ids else False].append(row)
         output = io.BytesIO()
-        book = xlsxwriter.Workbook(output, {"in_memory": True})
+        book = xlsxwriter.Workbook(output, {"constant_memory": True})  # rows written in order
         sheet = book.add_worksheet(self.env._("Cascade")[:31])
         money = "#,##0.00"
         formats = {
@@ -55,7 +94,7 @@ class SpmQuotaPlan(models.Model):
                 currency=self.currency_id.name,
             ),
         )
-        sheet.write(2, 0, self._export_coverage(lines), formats["bold"])
+        sheet.write(2, 0, self._export_coverage(len(rows)), formats["bold"])
         headers = [
             self.env._("Target Of"),
             self.env._("Level"),
@@ -75,39 +114,33 @@ class SpmQuotaPlan(models.Model):
         levels = dict(self.env["spm.quota.line"]._fields["level"]._description_selection(self.env))
         row = 4
         stack = [(line, 0) for line in reversed(children[False])]
+        to_date = fields.Datetime.to_datetime
+        user_target = user_actual = 0.0
         while stack:
             line, indent = stack.pop()
-            bold = line.level in ("company", "team")
-            sheet.write(row, 0, "    " * indent + line.display_name, formats["bold"] if bold else None)
-            sheet.write(row, 1, levels[line.level])
-            sheet.write(row, 2, line.team_id.name or "")
-            sheet.write(row, 3, line.user_id.name or "")
-            sheet.write_datetime(row, 4, fields.Datetime.to_datetime(line.date_from), formats["date"])
-            sheet.write_datetime(row, 5, fields.Datetime.to_datetime(line.date_to), formats["date"])
-            sheet.write_number(row, 6, line.target, formats["money_bold"] if bold else formats["money"])
-            sheet.write_number(row, 7, line.actual_amount, formats["money"])
-            sheet.write_number(row, 8, line.attainment, formats["pct"])
-            sheet.write_number(row, 9, line.expected_amount, formats["money"])
-            sheet.write_number(row, 10, line.pace, formats["pct"])
-            sheet.write_number(row, 11, line.projected_amount, formats["money"])
+            (line_id, _parent, level, team_id, user_id, _categ, _period, start, end, target, actual, attainment,
+             expected, pace, projected) = line  # fmt: skip
+            bold = level in ("company", "team")
+            sheet.write(row, 0, "    " * indent + labels[line_id], formats["bold"] if bold else None)
+            sheet.write(row, 1, levels[level])
+            sheet.write(row, 2, names[3].get(team_id, ""))
+            sheet.write(row, 3, names[4].get(user_id, ""))
+            sheet.write_datetime(row, 4, to_date(start), formats["date"])
+            sheet.write_datetime(row, 5, to_date(end), formats["date"])
+            sheet.write_number(row, 6, target or 0.0, formats["money_bold"] if bold else formats["money"])
+            sheet.write_number(row, 7, actual or 0.0, formats["money"])
+            sheet.write_number(row, 8, attainment or 0.0, formats["pct"])
+            sheet.write_number(row, 9, expected or 0.0, formats["money"])
+            sheet.write_number(row, 10, pace or 0.0, formats["pct"])
+            sheet.write_number(row, 11, projected or 0.0, formats["money"])
+            if level == "user":
+                user_target += target or 0.0
+                user_actual += actual or 0.0
             row += 1
-            stack.extend((child, indent + 1) for child in reversed(children[line.id]))
-        user_rows = [line for line in lines if line.level == "user"]
+            stack.extend((child, indent + 1) for child in reversed(children[line_id]))
         sheet.write(row, 0, self.env._("Total of the salespeople listed"), formats["bold"])
-        sheet.write_formula(
-            row,
-            6,
-            f'=SUMIF(B5:B{row},"{levels["user"]}",G5:G{row})',
-            formats["total"],
-            sum(line.target for line in user_rows),
-        )
-        sheet.write_formula(
-            row,
-            7,
-            f'=SUMIF(B5:B{row},"{levels["user"]}",H5:H{row})',
-            formats["total"],
-            sum(line.actual_amount for line in user_rows),
-        )
+        sheet.write_formula(row, 6, f'=SUMIF(B5:B{row},"{levels["user"]}",G5:G{row})', formats["total"], user_target)
+        sheet.write_formula(row, 7, f'=SUMIF(B5:B{row},"{levels["user"]}",H5:H{row})', formats["total"], user_actual)
         sheet.set_column(0, 0, 36)
         sheet.set_column(1, 3, 18)
         sheet.set_column(4, 5, 12)

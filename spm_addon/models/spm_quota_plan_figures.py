@@ -1,5 +1,4 @@
 import logging
-import time
 from collections import defaultdict
 from datetime import timedelta
 
@@ -14,37 +13,6 @@ from .spm_job_mixin import BACKGROUND_ABOVE
 from .spm_quota_line import FIGURE_COLUMNS
 
 _logger = logging.getLogger(__name__)
-
-# When something configured on targets sends their writes through the ORM (an automation rule, a
-# custom computed field...), a step of a job writes chunks of ORM_CHUNK lines until STEP_SECONDS have
-# passed or ORM_LINES_PER_STEP lines are written: no batch holds long, however heavy the rules.
-ORM_CHUNK = 500
-ORM_LINES_PER_STEP = 20_000
-STEP_SECONDS = 20
-
-
-def moved(new, old, unit):
-    """Whether a figure moved from ``old`` to ``new`` by more than half of ``unit``, the rounding of its
-    field, as the ORM sees it: a value it stored rounded has not moved (the relative term absorbs the
-    float error of large amounts, so that a value written is never seen as moved again), and an empty
-    column is zero (the ORM does not write 0 over it)."""
-    old = old or 0.0
-    return abs(new - old) > unit / 2 + (abs(new) + abs(old)) * 1e-12
-
-
-def write_in_steps(rows, write, orm, limit):
-    """Write ``rows`` with ``write(chunk)``: all at once on the COPY/UPDATE path; through the ORM
-    (``orm``), chunks of ORM_CHUNK while fewer than ``limit`` rows are written and STEP_SECONDS have
-    not passed. Returns how many of the first ``rows`` were written."""
-    if not orm:
-        write(rows)
-        return len(rows)
-    start, done, limit = time.monotonic(), 0, min(limit, len(rows))
-    while done < limit and (not done or time.monotonic() - start < STEP_SECONDS):
-        chunk = rows[done : min(done + ORM_CHUNK, limit)]
-        write(chunk)
-        done += len(chunk)
-    return done
 
 
 class SpmQuotaPlan(models.Model):
@@ -134,8 +102,8 @@ class SpmQuotaPlan(models.Model):
         Line = self.env["spm.quota.line"]
         orm = bool(bulk.orm_reasons(Line, list(FIGURE_COLUMNS)))
         changed = self._compute_figures(today or fields.Date.context_today(self), tolerant=orm)
-        written = write_in_steps(
-            changed, lambda rows: bulk.update(Line, FIGURE_COLUMNS, rows, formatted=True), orm, ORM_LINES_PER_STEP
+        written = bulk.write_in_steps(
+            changed, lambda rows: bulk.update(Line, FIGURE_COLUMNS, rows, formatted=True), orm
         )
         if orm:
             self._check_written(changed[:written])
@@ -166,7 +134,7 @@ class SpmQuotaPlan(models.Model):
         }
         units = self._figure_units()
         for line_id, *values in rows:
-            if any(moved(*triple) for triple in zip(values, stored[line_id], units, strict=True)):
+            if any(bulk.moved(*triple) for triple in zip(values, stored[line_id], units, strict=True)):
                 raise UserError(
                     self.env._(
                         "The figures of %(line)s (%(plan)s) changed right after the server wrote them: an automation "
@@ -228,7 +196,7 @@ class SpmQuotaPlan(models.Model):
                 figures["gap"],
             )
             if tolerant:
-                if any(moved(*pair) for pair in zip(values, stored, units, strict=True)):
+                if any(bulk.moved(*pair) for pair in zip(values, stored, units, strict=True)):
                     changed.append((line_id, *values))
             elif values != tuple(stored):  # stored as numeric from their exact text: equal when unchanged
                 changed.append((line_id, *values))

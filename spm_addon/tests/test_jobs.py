@@ -45,13 +45,17 @@ class TestBackgroundJobs(SpmCommon):
         job = self._start_in_background()
         self.assertFalse(self.campaign.appraisal_ids)  # the button only queued the work
         self._run(job, 1)
-        # 4 salespeople in teams A and B: one appraisal per batch, then the figures: 5 steps
-        self.assertEqual((job.done, job.total, job.state), (1, 5, "running"))
+        # 4 salespeople in teams A and B: one appraisal per batch, then the figures in one step (nothing
+        # configured): 5 steps. Progress counts appraisals, then KPI lines (5 per appraisal), then
+        # totals: 4 + 4 x 5 + 4 + 1 (ranks) = 29 to do
+        self.assertEqual((job.done, job.total, job.state), (1, 29, "running"))
         self.assertEqual(len(self.campaign.appraisal_ids), 1)
         self.campaign.invalidate_recordset(["job_progress"])  # as the next read of the form would
-        self.assertEqual(self.campaign.job_progress, 20.0)
-        self._run(job, 4)
-        self.assertEqual((job.done, job.total, job.state), (5, 5, "done"))
+        self.assertEqual(self.campaign.job_progress, 3.0)  # 1 of 29, in whole percents
+        self._run(job, 3)
+        self.assertEqual((job.done, job.total, job.state), (4, 29, "running"))
+        self._run(job, 1)
+        self.assertEqual((job.done, job.total, job.state), (29, 29, "done"))
         self.assertEqual(len(self.campaign.appraisal_ids), 4)
         self.assertTrue(self.campaign.compute_date)
         self.assertTrue(all(self.campaign.appraisal_ids.mapped("grade_id")))

@@ -1,4 +1,5 @@
 from datetime import date
+from unittest.mock import patch
 
 from odoo import Command
 from odoo.tests import tagged
@@ -6,6 +7,9 @@ from odoo.tests import tagged
 from ..tools import bulk
 from .common import SpmCommon
 from .nocode_common import NoCodeMixin
+
+CAMPAIGN = "odoo.addons.spm_addon.models.spm_appraisal_campaign"
+BULK = "odoo.addons.spm_addon.tools.bulk"
 
 
 @tagged("post_install", "-at_install")
@@ -158,3 +162,58 @@ class TestNoCodeAppraisal(NoCodeMixin, SpmCommon):
         through_orm = figures(self._campaign())
         self.assertTrue(self._fired("scores") and self._fired("totals"))
         self.assertEqual(plain, through_orm)
+
+    def test_configured_figures_are_written_in_committed_steps(self):
+        """With an automation rule on grades, totals and grades go through the ORM: a background start
+        writes them a chunk per step (each step commits in Odoo's cron, so no transaction gathers the
+        environments of thousands of rule runs), with its progress, and the rule still fires once per
+        appraisal that gets its grade."""
+        on_grade = self._automation("spm.appraisal", fields=["final_grade_id"], counter="grade")
+        campaign = self._campaign()
+        with patch(f"{CAMPAIGN}.BACKGROUND_ABOVE", 1):
+            campaign.with_user(self.spm_admin).action_start()
+        job = campaign.job_id
+        with (
+            patch(f"{BULK}.ORM_LINES_PER_STEP", 1),
+            patch(f"{BULK}.ORM_CHUNK", 1),
+            patch(f"{CAMPAIGN}.START_BATCH", 1),
+        ):
+            job._run_batch()
+            job._run_batch()  # two people of team A, one appraisal a step
+            self.assertEqual(len(campaign.appraisal_ids), 2)
+            self.assertFalse(any(campaign.appraisal_ids.mapped("grade_id")))
+            # 2 appraisals + 2 x 5 KPI lines + 2 totals + 1 = 15 to do; this step writes every KPI line
+            # (nothing is configured on lines: one UPDATE) and the total of one appraisal
+            job._run_batch()
+            self.assertEqual((job.done, job.total, job.state), (13, 15, "running"))
+            self.assertEqual(len(campaign.appraisal_ids.filtered("grade_id")), 1)
+            self.assertFalse(campaign.compute_date)
+            job._run_batch()
+        self.assertEqual((job.done, job.total, job.state), (15, 15, "done"))
+        appraisals = campaign.appraisal_ids
+        self.assertTrue(all(appraisals.mapped("final_grade_id")))
+        self.assertEqual(sorted(appraisals.mapped("rank_company")), [1, 2])
+        self.assertTrue(campaign.compute_date)
+        # once when each appraisal is created, once when it gets its grade: 2 x 2
+        self.assertEqual(self._fired(on_grade), 4)
+        # rep1: revenue 30,000 of 50,000 -> 60 % attainment, the line written by the step above
+        revenue = appraisals.line_ids.filtered(
+            lambda line: line.user_id == self.rep1 and line.kpi_id == self.kpi_revenue
+        )
+        self.assertEqual((revenue.actual, revenue.target, revenue.attainment), (30_000, 50_000, 60.0))
+
+    def test_a_rule_rewriting_the_figures_stops_the_job(self):
+        """A rule that rewrites what the server computed would make every step write the same totals
+        again, for ever: the job stops and says why."""
+        self._automation("spm.appraisal", fields=["score"], counter="rewrite", code="records.write({'score': 1.0})")
+        campaign = self._campaign()
+        with patch(f"{CAMPAIGN}.BACKGROUND_ABOVE", 1):
+            campaign.with_user(self.spm_admin).action_start()
+        job = campaign.job_id
+        with patch(f"{BULK}.ORM_LINES_PER_STEP", 1), patch(f"{BULK}.ORM_CHUNK", 1):
+            for _step in range(6):
+                job._run_batch()
+                if job.state != "running":
+                    break
+        self.assertEqual(job.state, "failed")
+        self.assertIn("keep changing after the server writes them", job.error)

@@ -15,6 +15,7 @@ from .nocode_common import NoCodeMixin
 
 ALLOCATION = "odoo.addons.spm_addon.models.spm_quota_plan_allocation"
 FIGURES = "odoo.addons.spm_addon.models.spm_quota_plan_figures"
+BULK = "odoo.addons.spm_addon.tools.bulk"
 MID_YEAR = date(2026, 6, 30)
 
 
@@ -68,7 +69,7 @@ class TestNoCodeQuota(NoCodeMixin, SpmCommon):
     def test_required_custom_field_with_default_and_audit_columns(self):
         self._custom_field("spm.quota.line", "x_region", required=True, default="EMEA")
         self.assertTrue(bulk.orm_reasons(self.env["spm.quota.line"], LINE_COLUMNS[1:], create=True))
-        with patch(f"{FIGURES}.ORM_CHUNK", 4):  # chunks of 4 lines: salespeople point to teams of an earlier chunk
+        with patch(f"{BULK}.ORM_CHUNK", 4):  # chunks of 4 lines: salespeople point to teams of an earlier chunk
             plan = self._allocated()  # did not fail on "a mandatory field is not set"
         lines = plan.line_ids
         rep1 = self._line(plan, level="user", user_id=self.rep1)
@@ -203,7 +204,7 @@ class TestNoCodeQuota(NoCodeMixin, SpmCommon):
         job = plan.job_id
         self.assertEqual((job.state, job.total, job.user_id), ("queued", 29, self.spm_admin))
         self.assertFalse(plan.line_ids, "the button only queued the work")
-        with patch(f"{ALLOCATION}.ORM_LINES_PER_STEP", 10):
+        with patch(f"{BULK}.ORM_LINES_PER_STEP", 10):
             job._run_batch()
             self.assertEqual((job.done, job.total, job.state), (10, 29, "running"))
             plan.invalidate_recordset()
@@ -241,7 +242,7 @@ class TestNoCodeQuota(NoCodeMixin, SpmCommon):
         self._order(self.rep1, 30_000, date(2026, 2, 1))
         self._order(self.rep3, 40_000, date(2026, 5, 1))
         fired = self._fired(counter)
-        with patch(f"{FIGURES}.BACKGROUND_ABOVE", 20), patch(f"{FIGURES}.ORM_LINES_PER_STEP", 2):
+        with patch(f"{FIGURES}.BACKGROUND_ABOVE", 20), patch(f"{BULK}.ORM_LINES_PER_STEP", 2):
             action = plan.with_user(self.manager_a).action_refresh()
             self.assertEqual(action["tag"], "display_notification")
             job = plan.job_id
@@ -263,7 +264,7 @@ class TestNoCodeQuota(NoCodeMixin, SpmCommon):
         plan.refresh_date = last = fields.Datetime.now() - timedelta(hours=2)
         cron = self.env["spm.quota.plan"].with_context(lastcall=fields.Datetime.now() - timedelta(hours=1))
         calls = 0
-        with patch(f"{FIGURES}.ORM_LINES_PER_STEP", 2):
+        with patch(f"{BULK}.ORM_LINES_PER_STEP", 2):
             while plan.refresh_date == last and calls < 10:
                 cron._cron_refresh_and_alert()  # Odoo's cron commits and calls again while work remains
                 calls += 1

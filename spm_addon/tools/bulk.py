@@ -14,6 +14,7 @@ Odoo's own tables of a fresh database; the addon's models go through ``insert`` 
 import contextlib
 import io
 import re
+import time
 from collections import defaultdict
 
 from odoo import fields
@@ -370,3 +371,36 @@ def update(model, columns, rows, formatted=False):
         for batch in split_every(ORM_BATCH, ids):
             records.browse(batch).write(dict(zip([names[position] for position in kept], values, strict=True)))
     model.env.flush_all()
+
+
+# When something configured sends a background job's writes through the ORM (an automation rule, a
+# custom computed field...), a step of the job writes chunks of ORM_CHUNK rows until STEP_SECONDS have
+# passed or ORM_LINES_PER_STEP rows are written: no batch holds long, however heavy the rules (and
+# each step commits, so that no transaction gathers the environments of thousands of rule runs).
+ORM_CHUNK = 500
+ORM_LINES_PER_STEP = 20_000
+STEP_SECONDS = 20
+
+
+def moved(new, old, unit):
+    """Whether a figure moved from ``old`` to ``new`` by more than half of ``unit``, the rounding of its
+    field, as the ORM sees it: a value it stored rounded has not moved (the relative term absorbs the
+    float error of large amounts, so that a value written is never seen as moved again), and an empty
+    column is zero (the ORM does not write 0 over it)."""
+    old = old or 0.0
+    return abs(new - old) > unit / 2 + (abs(new) + abs(old)) * 1e-12
+
+
+def write_in_steps(rows, write, orm):
+    """Write ``rows`` with ``write(chunk)``: all at once on the COPY/UPDATE path; through the ORM
+    (``orm``), chunks of ORM_CHUNK while fewer than ORM_LINES_PER_STEP rows are written and
+    STEP_SECONDS have not passed. Returns how many of the first ``rows`` were written."""
+    if not orm:
+        write(rows)
+        return len(rows)
+    start, done, limit = time.monotonic(), 0, min(ORM_LINES_PER_STEP, len(rows))
+    while done < limit and (not done or time.monotonic() - start < STEP_SECONDS):
+        chunk = rows[done : min(done + ORM_CHUNK, limit)]
+        write(chunk)
+        done += len(chunk)
+    return done
