@@ -24,7 +24,7 @@ from unittest.mock import patch
 
 sys.path.insert(0, os.path.dirname(__file__))
 
-from common import Timer, environment, parse_args, peak_memory_mb
+from common import Timer, environment, parse_args, peak_memory_mb, time_export
 
 from odoo import Command, fields
 from odoo.tools import SQL
@@ -60,6 +60,16 @@ WITH actual AS (
 )
 SELECT id, COALESCE(amount, 0), COALESCE(amount, 0) * 100 / NULLIF(target, 0)
   FROM line_actual
+"""
+
+
+# the rows of the cascade's export: every line with its team, salesperson and category
+EXPORT_SQL = """
+SELECT l.id, l.parent_id, l.level, t.name, p.name, c.complete_name, l.date_from, l.date_to, l.target,
+       l.actual_amount, l.attainment, l.expected_amount, l.pace, l.projected_amount
+  FROM spm_quota_line l LEFT JOIN crm_team t ON t.id = l.team_id LEFT JOIN res_users u ON u.id = l.user_id
+  LEFT JOIN res_partner p ON p.id = u.partner_id LEFT JOIN product_category c ON c.id = l.categ_id
+ WHERE l.plan_id = %(plan)s ORDER BY l.id
 """
 
 
@@ -130,6 +140,8 @@ def main():
                 print("ERROR: a refresh left figures out of date", file=sys.stderr)
                 sys.exit(1)
             report(env, plan, line_count, year, timer, configured)
+            if not configured:
+                time_export(env, plan, timer, EXPORT_SQL, {"plan": plan.id})
         finally:
             if not args.keep:
                 env.cr.rollback()
