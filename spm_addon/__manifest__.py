@@ -34,6 +34,7 @@
         "views/spm_payout_dispute_views.xml",
         "views/spm_payout_simulate_views.xml",
         "views/crm_lead_views.xml",
+        "views/spm_overview_views.xml",
         "views/spm_menus.xml",
         "report/spm_payout_statement_report.xml",
     ],

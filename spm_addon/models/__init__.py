@@ -37,3 +37,4 @@ from . import spm_incentive_grade_bonus
 from . import spm_payout_dispute
 from . import crm_lead
 from . import spm_incentive_category_rate
+from . import spm_overview

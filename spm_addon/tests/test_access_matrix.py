@@ -103,6 +103,12 @@ EXPECTED = {
         F: (True, False, False, False, False, False),
         A: (True, True, False, False, False, False),
     },
+    "spm.overview": {  # the first screen: each user their own, made by the server, computed when read
+        U: (True, False, False, False, False, False),
+        M: (True, False, False, False, False, False),
+        F: (True, False, False, False, False, False),
+        A: (True, False, False, False, False, False),
+    },
     "spm.payout.simulate": {  # What-If: each user their own simulations
         U: (True, False, False, True, True, True),
         M: (True, False, False, True, True, True),
@@ -233,6 +239,11 @@ class TestAccessMatrix(SpmCommon):
                  "user_id": user.id, "company_id": company.id}
             )  # fmt: skip
 
+        def overview(user):
+            return env["spm.overview"].sudo().create({"user_id": user.id})
+
+        other_overview = overview(cls.rep3)
+
         # published appraisals are on the leaderboard
         (appraisal_of[cls.rep1] | appraisal_of[cls.rep3] | foreign_appraisal).write({"is_published": True})
         board = env["spm.leaderboard"]
@@ -325,6 +336,11 @@ class TestAccessMatrix(SpmCommon):
                 {role: job(user) for role, user in cls.roles.items()},
                 job(cls.rep3),
                 job(cls.rep5, cls.company2),
+            ),
+            "spm.overview": (
+                {role: overview(user) for role, user in cls.roles.items()},
+                other_overview,
+                other_overview,
             ),
             "spm.payout.simulate": (
                 {role: simulations[user] for role, user in cls.roles.items()},

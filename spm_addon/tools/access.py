@@ -22,6 +22,11 @@ def require(env, role, message):
     raise AccessError(message)
 
 
+def has(env, role):
+    """Whether the current user has the SPM ``role`` (or runs as superuser)."""
+    return env.su or env.user.has_group(GROUPS[role])
+
+
 def field_labels(model, names):
     """The labels of the fields ``names`` of ``model`` as the user reads them, sorted: what a refusal names."""
     return sorted(model._fields[name]._description_string(model.env) for name in names)

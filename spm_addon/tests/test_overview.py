@@ -1,0 +1,107 @@
+import xmlrpc.client
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import SpmCommon
+from .test_payout_access import PayoutWorld
+
+TODAY = date(2026, 11, 16)
+
+
+@tagged("post_install", "-at_install")
+class TestOverview(SpmCommon):
+    """The first screen answers each role's first question, from what the role may read."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        # equal split: each rep of team A 200,000 for the year, 50,000 a quarter
+        cls.plan = cls._plan(allocation_method="equal", time_split="quarter")
+        cls.plan.action_allocate()
+        cls.plan.action_activate()
+        cls._order(cls.rep1, 180_000, date(2026, 2, 1))  # ahead for the year, nothing yet in Q4
+        cls._order(cls.rep2, 190_000, date(2026, 10, 15))  # ahead for the year and in Q4
+        cls.plan._refresh_figures(today=TODAY)
+
+    def _overview(self, user):
+        with freeze_time(TODAY):
+            action = self.env["spm.overview"].with_user(user).action_open_mine()
+            overview = self.env["spm.overview"].with_user(user).browse(action["res_id"])
+            overview.mapped("my_line_ids")  # computed now, on the frozen day
+            return overview, action
+
+    def test_salesperson_sees_how_they_are_doing(self):
+        overview, action = self._overview(self.rep1)
+        self.assertEqual(action["res_model"], "spm.overview")
+        xmlrpc.client.dumps((action,), allow_none=False)
+        year = self._line(self.plan, level="user", user_id=self.rep1)
+        lines = overview.my_line_ids
+        self.assertEqual(overview.today, TODAY)
+        # the year (180,000 of 200,000: 90 %) and the running quarter (0 of 50,000)
+        self.assertEqual(lines[:1].period_type, "quarter")
+        self.assertIn(year, lines)
+        self.assertEqual(set(lines.mapped("user_id")), {self.rep1})
+        self.assertAlmostEqual(year.attainment, 90.0)
+        self.assertEqual(set(lines.mapped("date_from")), {date(2026, 1, 1), date(2026, 10, 1)})
+        self.assertFalse(overview.team_line_ids, "a salesperson reads no team's targets")
+        self.assertFalse(overview.behind_line_ids)
+        self.assertEqual(overview.to_approve_count, 0)
+        # the same record next time; nobody else opens it
+        self.assertEqual(self._overview(self.rep1)[0], overview)
+        with self.assertRaises(AccessError):
+            overview.with_user(self.rep2).read(["my_line_ids"])
+        with self.assertRaises((AccessError, UserError)):  # nothing on it is written: everything is computed
+            overview.write({"user_id": self.rep2.id})
+
+    def test_manager_sees_who_is_behind_in_the_teams_they_lead(self):
+        overview, _action = self._overview(self.manager_a)
+        # rep1's Q4: nothing of 50,000 while half of it was expected; rep2 is ahead; rep3 (team B)
+        # is behind too, but not in manager_a's teams
+        q4 = self.plan.line_ids.filtered(
+            lambda line: line.user_id == self.rep1 and line.level == "period" and line.date_from == date(2026, 10, 1)
+        )
+        self.assertEqual(overview.behind_line_ids, q4)
+        self.assertLess(q4.pace, self.plan.pace_threshold)
+        other, _action = self._overview(self.manager_b)
+        self.assertIn(self.rep3, other.behind_line_ids.user_id)
+        self.assertNotIn(self.rep1, other.behind_line_ids.user_id)
+
+    def test_administrator_sees_the_period(self):
+        overview, _action = self._overview(self.spm_admin)
+        self.assertEqual(overview.plan_ids, self.plan)
+        self.assertEqual(overview.team_line_ids.team_id, self.teams)
+        team_a = overview.team_line_ids.filtered(lambda line: line.team_id == self.team_a)
+        # team A: 180,000 + 190,000 of 400,000
+        self.assertAlmostEqual(team_a.attainment, 92.5)
+
+
+@tagged("post_install", "-at_install")
+class TestOverviewPayouts(PayoutWorld):
+    """What waits for approval, and what a salesperson earns, on the overview."""
+
+    def test_statements_to_approve_and_earnings(self):
+        counts = {
+            user: self.env["spm.overview"]
+            .with_user(user)
+            .browse(self.env["spm.overview"].with_user(user).action_open_mine()["res_id"])
+            for user in (self.manager_a, self.manager_b, self.spm_admin, self.rep1, self.finance)
+        }
+        # team A: rep1 and rep2; team B: rep3 and rep4; an administrator approves any of the five
+        self.assertEqual(counts[self.manager_a].to_approve_count, 2)
+        self.assertEqual(counts[self.manager_b].to_approve_count, 2)
+        self.assertEqual(counts[self.spm_admin].to_approve_count, 5)
+        self.assertEqual(counts[self.rep1].to_approve_count, 0)
+        self.assertEqual(counts[self.rep1].my_statement_ids.mapped("amount"), [1_000.0])  # 10 % of 10,000
+        self.january.with_user(self.manager_a).action_approve()
+        counts[self.manager_a].invalidate_recordset()
+        self.assertEqual(counts[self.manager_a].to_approve_count, 0)
+        action = counts[self.manager_b].action_open_to_approve()
+        self.assertEqual(
+            self.env["spm.payout.statement"].with_user(self.manager_b).search(action["domain"]).user_id,
+            self.rep3 | self.rep4,
+        )
+        self.assertEqual(counts[self.finance].to_lock_count, 0)
