@@ -105,13 +105,13 @@ class SpmQuotaLine(models.Model):
         search="_search_balance_gap",
         help="Sum of the split minus this target: zero when the tree is consistent.",
     )
-    actual_amount = fields.Monetary(string="Actual", readonly=True, currency_field="currency_id")
+    actual_amount = fields.Float(string="Actual", readonly=True, digits=(16, 2))
     # grouped, attainment and pace are ratios of the group's sums (see _read_group_select), never averages
     attainment = fields.Float(string="Attainment (%)", readonly=True, digits=(16, 1), aggregator="avg")
-    expected_amount = fields.Monetary(string="Expected to Date", readonly=True, currency_field="currency_id")
+    expected_amount = fields.Float(string="Expected to Date", readonly=True, digits=(16, 2))
     pace = fields.Float(string="Pace (%)", readonly=True, digits=(16, 1), aggregator="avg")
-    projected_amount = fields.Monetary(string="Projected", readonly=True, currency_field="currency_id")
-    gap_amount = fields.Monetary(string="Projected Gap", readonly=True, currency_field="currency_id")
+    projected_amount = fields.Float(string="Projected", readonly=True, digits=(16, 2))
+    gap_amount = fields.Float(string="Projected Gap", readonly=True, digits=(16, 2))
     pace_threshold = fields.Float(related="plan_id.pace_threshold")
     refresh_date = fields.Datetime(related="plan_id.refresh_date")
     adjustment_ids = fields.One2many("spm.quota.adjustment", "line_id", string="Adjustments")
