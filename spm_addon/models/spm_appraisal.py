@@ -49,7 +49,7 @@ class SpmAppraisal(models.Model):
     satisfaction_score = fields.Float(string="Satisfaction", readonly=True, digits=(16, 2), aggregator="avg")
     custom_score = fields.Float(string="Custom", readonly=True, digits=(16, 2), aggregator="avg")
     previous_score = fields.Float(
-        readonly=True, digits=(16, 1), help="Score of the previous appraisal on this template."
+        readonly=True, digits=(16, 1), aggregator="avg", help="Score of the previous appraisal on this template."
     )
     grade_id = fields.Many2one("spm.appraisal.grade", string="Computed Grade", readonly=True)
     calibrated_grade_id = fields.Many2one(

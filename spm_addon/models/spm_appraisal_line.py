@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import ratios
 from .spm_kpi import CATEGORIES
 
 # written by the campaign's computation only (server code), never by a client
@@ -21,6 +22,8 @@ class SpmAppraisalLine(models.Model):
     _name = "spm.appraisal.line"
     _description = "Appraisal Line"
     _order = "appraisal_id, sequence, id"
+    # a group's attainment (e.g. of one KPI over a team): its actuals over its targets, in %
+    _GROUP_RATIOS = {"attainment": ("actual", "target", 100.0)}
 
     appraisal_id = fields.Many2one("spm.appraisal", required=True, ondelete="cascade", index=True)
     campaign_id = fields.Many2one(related="appraisal_id.campaign_id", store=True, index=True)
@@ -38,9 +41,9 @@ class SpmAppraisalLine(models.Model):
     unit = fields.Char(related="kpi_id.unit")
     actual = fields.Float(readonly=True, digits=(16, 2))
     target = fields.Float(readonly=True, digits=(16, 2))
-    attainment = fields.Float(string="Attainment (%)", readonly=True, digits=(16, 1))
+    attainment = fields.Float(string="Attainment (%)", readonly=True, digits=(16, 1), aggregator="avg")
     has_value = fields.Boolean(readonly=True, help="False when a ratio's denominator was zero.")
-    score = fields.Float(readonly=True, digits=(16, 1))
+    score = fields.Float(readonly=True, digits=(16, 1), aggregator="avg")
     weighted_score = fields.Float(string="Contribution", readonly=True, digits=(16, 2))
     self_rating = fields.Selection(RATINGS)
     self_comment = fields.Text()
@@ -107,6 +110,12 @@ class SpmAppraisalLine(models.Model):
             score=round(self.score, 1),
             weight=self.weight,
             contribution=round(self.weighted_score, 2),
+        )
+
+    @api.model
+    def _read_group_select(self, aggregate_spec, query):
+        return ratios.select(self, self._GROUP_RATIOS, aggregate_spec, query) or super()._read_group_select(
+            aggregate_spec, query
         )
 
     def write(self, vals):

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import access
+from ..tools import access, ratios
 
 # What the run's computation writes: never typed in (an administrator's custom fields follow the
 # user's access rights)
@@ -19,6 +19,8 @@ class SpmPayoutLine(models.Model):
     _description = "Payout Line"
     _order = "statement_id, document_date, id"
     _log_access = False  # computed in bulk, never edited: the run's chatter tells who computed it
+    # a group's effective rate: what it pays over what it credits, in %
+    _GROUP_RATIOS = {"rate": ("amount", "credited_amount", 100.0)}
 
     statement_id = fields.Many2one("spm.payout.statement", required=True, ondelete="cascade", index=True)
     user_id = fields.Many2one(related="statement_id.user_id")
@@ -29,7 +31,7 @@ class SpmPayoutLine(models.Model):
     reference = fields.Char(string="Document", compute="_compute_reference", compute_sudo=True)
     document_date = fields.Date(readonly=True)
     credited_amount = fields.Monetary(string="Credited", currency_field="currency_id", readonly=True)
-    rate = fields.Float(string="Effective Rate (%)", digits=(16, 4), readonly=True)
+    rate = fields.Float(string="Effective Rate (%)", digits=(16, 4), readonly=True, aggregator="avg")
     amount = fields.Monetary(currency_field="currency_id", readonly=True)
     rule = fields.Char(string="Rule and Tier", readonly=True)
     kind = fields.Selection(
@@ -65,6 +67,12 @@ class SpmPayoutLine(models.Model):
     def _compute_display_name(self):
         for line in self:
             line.display_name = line.reference or "-"
+
+    @api.model
+    def _read_group_select(self, aggregate_spec, query):
+        return ratios.select(self, self._GROUP_RATIOS, aggregate_spec, query) or super()._read_group_select(
+            aggregate_spec, query
+        )
 
     @api.model_create_multi
     def create(self, vals_list):

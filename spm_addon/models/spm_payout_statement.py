@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import access
+from ..tools import access, ratios
 
 # What the run's computation and its buttons write: never typed in. Every other field (the plan's
 # Properties, an administrator's custom fields, the chatter's) follows the user's access rights.
@@ -22,6 +22,8 @@ class SpmPayoutStatement(models.Model):
     _description = "Payout Statement"
     _order = "run_id desc, user_id"
     _rec_names_search = ["user_id", "run_id"]
+    # a group's attainment: its credited amounts over its targets, in %
+    _GROUP_RATIOS = {"attainment": ("credited_amount", "target", 100.0)}
 
     run_id = fields.Many2one("spm.payout.run", required=True, ondelete="cascade", index=True)
     # the run's plan, given by the run in the values it creates statements with (also on the ORM
@@ -82,6 +84,12 @@ class SpmPayoutStatement(models.Model):
     def _compute_display_name(self):
         for statement in self:
             statement.display_name = f"{statement.user_id.name} - {statement.run_id.name}"
+
+    @api.model
+    def _read_group_select(self, aggregate_spec, query):
+        return ratios.select(self, self._GROUP_RATIOS, aggregate_spec, query) or super()._read_group_select(
+            aggregate_spec, query
+        )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,9 +1,11 @@
+import ast
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
 from ..engine import allocation
-from ..tools import access
+from ..tools import access, ratios
 
 LEVELS = [
     ("company", "Company"),
@@ -48,6 +50,11 @@ class SpmQuotaLine(models.Model):
     _order = "plan_id, depth, date_from, id"
     _rec_names_search = ["team_id", "user_id", "categ_id"]
     _check_company_auto = True
+    # a group's attainment and pace: its actuals over its targets (resp. expected to date), in %
+    _GROUP_RATIOS = {
+        "attainment": ("actual_amount", "target", 100.0),
+        "pace": ("actual_amount", "expected_amount", 100.0),
+    }
 
     plan_id = fields.Many2one("spm.quota.plan", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="plan_id.company_id", store=True, index=True)
@@ -62,7 +69,7 @@ class SpmQuotaLine(models.Model):
         "spm.quota.line", compute="_compute_org_child_ids", string="Cascade", help="The split without the periods."
     )
     level = fields.Selection(LEVELS, required=True, default="period")
-    depth = fields.Integer(readonly=True)
+    depth = fields.Integer(readonly=True, aggregator=None)
     team_id = fields.Many2one("crm.team", string="Sales Team", index=True, check_company=True)
     user_id = fields.Many2one("res.users", string="Salesperson", index=True, check_company=True)
     categ_id = fields.Many2one("product.category", string="Product Category", index=True)
@@ -73,6 +80,7 @@ class SpmQuotaLine(models.Model):
     capacity_weight = fields.Float(
         default=1.0,
         digits=(16, 2),
+        aggregator=None,
         help="Relative capacity of a salesperson or team, used by capacity allocation "
         "(e.g. 1.0 for an experienced rep, 0.5 for a new hire ramping up).",
     )
@@ -98,11 +106,13 @@ class SpmQuotaLine(models.Model):
         help="Sum of the split minus this target: zero when the tree is consistent.",
     )
     actual_amount = fields.Float(string="Actual", readonly=True, digits=(16, 2))
+    # grouped, attainment and pace are ratios of the group's sums (see _read_group_select), never averages
     attainment = fields.Float(string="Attainment (%)", readonly=True, digits=(16, 1), aggregator="avg")
     expected_amount = fields.Float(string="Expected to Date", readonly=True, digits=(16, 2))
     pace = fields.Float(string="Pace (%)", readonly=True, digits=(16, 1), aggregator="avg")
     projected_amount = fields.Float(string="Projected", readonly=True, digits=(16, 2))
     gap_amount = fields.Float(string="Projected Gap", readonly=True, digits=(16, 2))
+    pace_threshold = fields.Float(related="plan_id.pace_threshold")
     refresh_date = fields.Datetime(related="plan_id.refresh_date")
     adjustment_ids = fields.One2many("spm.quota.adjustment", "line_id", string="Adjustments")
     adjustment_count = fields.Integer(compute="_compute_adjustment_count")
@@ -189,6 +199,24 @@ class SpmQuotaLine(models.Model):
         )
         for line in self:
             line.adjustment_count = counts.get(line, 0)
+
+    @api.model
+    def _read_group_select(self, aggregate_spec, query):
+        return ratios.select(self, self._GROUP_RATIOS, aggregate_spec, query) or super()._read_group_select(
+            aggregate_spec, query
+        )
+
+    @api.model
+    def action_open_analysis(self):
+        """The attainment analysis on one plan, the latest running one the user reads: plans count
+        different measures (revenue, invoices, won deals), and their sums mean nothing together."""
+        action = self.env["ir.actions.act_window"]._for_xml_id("spm_addon.spm_quota_line_action_analysis")
+        plan = self.env["spm.quota.plan"].search(
+            [("state", "in", ("active", "locked")), ("line_ids", "!=", False)], order="date_from desc, id desc", limit=1
+        )
+        if plan:
+            action["context"] = {**ast.literal_eval(action["context"]), "search_default_plan_id": plan.id}
+        return action
 
     def _period_container(self):
         return self.plan_id

@@ -10,6 +10,7 @@ from . import test_appraisal
 from . import test_appraisal_tour
 from . import test_incentive
 from . import test_quota_trust
+from . import test_reports
 from . import test_measure_access
 from . import test_payout_access
 from . import test_payout_clawback

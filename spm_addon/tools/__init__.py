@@ -1,3 +1,4 @@
 from . import access
 from . import bulk
+from . import ratios
 from . import xlsx
