@@ -20,16 +20,16 @@ class TestPhoneTour(HttpCase, PayoutCommon):
 
     def test_salesperson_disputes_a_line(self):
         statement = self._statement(self._january_run(), self.rep1)
-        self.start_tour(
-            f"/odoo/action-spm_addon.spm_payout_statement_action_my/{statement.id}", "spm_phone_dispute_tour", login="rep1"
-        )
+        url = f"/odoo/action-spm_addon.spm_payout_statement_action_my/{statement.id}"
+        self.start_tour(url, "spm_phone_dispute_tour", login="rep1")
         dispute = self.env["spm.payout.dispute"].search([("line_id", "in", statement.line_ids.ids)])
         self.assertEqual(dispute.comment, "The order was shared with Rep 2.")
         self.assertEqual((dispute.user_id, dispute.state), (self.rep1, "open"))
 
     def test_manager_reads_the_run(self):
         run = self._january_run()
-        self.start_tour(f"/odoo/action-spm_addon.spm_payout_run_action/{run.id}", "spm_phone_run_tour", login="manager_a")
+        url = f"/odoo/action-spm_addon.spm_payout_run_action/{run.id}"
+        self.start_tour(url, "spm_phone_run_tour", login="manager_a")
 
     def test_salesperson_reads_the_quarterly_split(self):
         # 2027: the monthly plans of 2026 measure the same teams
