@@ -21,3 +21,5 @@ from . import test_nocode_appraisal
 from . import test_nocode_quota
 from . import test_nocode_payout
 from . import test_jobs
+from . import test_payout_views
+from . import test_phone_tour

@@ -1,0 +1,102 @@
+import { registry } from "@web/core/registry";
+
+// Phone-size tours (390 px): what the user reads or acts on fits the screen, without sideways scrolling.
+
+function fitsTheScreen(what) {
+    return {
+        content: `${what} fits the phone's width`,
+        trigger: "body",
+        run() {
+            const width = document.scrollingElement.scrollWidth;
+            if (width > window.innerWidth) {
+                throw new Error(`${what}: the page scrolls sideways (${width} px > ${window.innerWidth} px)`);
+            }
+            for (const el of document.querySelectorAll(".o_form_sheet *")) {
+                if (el.scrollWidth > el.clientWidth + 1 && ["auto", "scroll"].includes(getComputedStyle(el).overflowX)) {
+                    throw new Error(`${what}: ${el.className} scrolls sideways (${el.scrollWidth} px > ${el.clientWidth} px)`);
+                }
+            }
+        },
+    };
+}
+
+function inView(selector, what) {
+    return {
+        content: `${what} is visible on the screen`,
+        trigger: selector,
+        run() {
+            const rect = this.anchor.getBoundingClientRect();
+            if (rect.width === 0 || rect.left < 0 || rect.right > window.innerWidth) {
+                throw new Error(`${what} is off the screen (${rect.left}-${rect.right} of ${window.innerWidth} px)`);
+            }
+        },
+    };
+}
+
+const LINE_CARD = '.o_field_widget[name="line_ids"] .o_kanban_record:contains("S0")';
+
+registry.category("web_tour.tours").add("spm_phone_dispute_tour", {
+    steps: () => [
+        {
+            content: "The statement's lines read as cards",
+            trigger: `${LINE_CARD} [name="amount"]`,
+        },
+        fitsTheScreen("The statement"),
+        inView(`${LINE_CARD} [name="amount"]`, "The line's amount"),
+        inView(`${LINE_CARD} button[name="action_dispute"]`, "The Dispute button"),
+        {
+            content: "Dispute the line",
+            trigger: `${LINE_CARD} button[name="action_dispute"]`,
+            run: "click",
+        },
+        {
+            content: "Say what is wrong",
+            trigger: '.modal .o_field_widget[name="comment"] textarea',
+            run: "edit The order was shared with Rep 2.",
+        },
+        fitsTheScreen("The dispute"),
+        {
+            content: "Send the dispute",
+            trigger: ".modal .o_form_button_save",
+            run: "click",
+        },
+        {
+            content: "Back on the statement",
+            trigger: "body:not(:has(.modal))",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("spm_phone_run_tour", {
+    steps: () => [
+        {
+            content: "The run's statements read as cards",
+            trigger: '.o_field_widget[name="statement_ids"] .o_kanban_record:contains("Rep 1") [name="amount"]',
+        },
+        fitsTheScreen("The payout run"),
+        inView('.o_field_widget[name="statement_ids"] .o_kanban_record:contains("Rep 1") [name="amount"]', "Rep 1's amount"),
+        {
+            content: "Name, plan and period are read-only for a manager",
+            trigger: '.o_field_widget[name="plan_id"]',
+            run() {
+                for (const name of ["name", "plan_id", "date_from", "date_to"]) {
+                    if (document.querySelector(`.o_form_view .o_field_widget[name="${name}"] input`)) {
+                        throw new Error(`${name} is editable`);
+                    }
+                }
+            },
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("spm_phone_split_tour", {
+    steps: () => [
+        {
+            content: "The quarterly split reads as cards, with target, actual and attainment",
+            trigger: '.o_field_widget[name="child_ids"] .o_kanban_record:contains("2027 Q1"):contains("Target"):contains("Actual") [name="attainment"]',
+        },
+        fitsTheScreen("The target"),
+        inView('.o_field_widget[name="child_ids"] .o_kanban_record:contains("2027 Q4") [name="attainment"]', "The last quarter's attainment"),
+        inView('.o_field_widget[name="child_ids"] .o_kanban_record:contains("2027 Q4") [name="target"]', "The last quarter's target"),
+    ],
+});

@@ -1,0 +1,44 @@
+from lxml import etree
+
+from .payout_common import PayoutCommon
+
+SETUP = ("name", "plan_id", "date_from", "date_to")
+
+
+class TestPayoutViews(PayoutCommon):
+    """The payout forms offer what the server accepts from each role, and their lists inside forms
+    show no total of one page only."""
+
+    def _form(self, model, user):
+        arch = self.env[model].with_user(user).get_views([(False, "form")])["views"]["form"]["arch"]
+        return etree.fromstring(arch)
+
+    def test_run_setup_read_only_except_for_administrators(self):
+        # the server refuses name, plan and period to anyone but an administrator (see test_payout_access)
+        for user in (self.manager_a, self.finance, self.rep1):
+            form = self._form("spm.payout.run", user)
+            for name in SETUP:
+                nodes = form.xpath(f"//field[@name='{name}'][not(ancestor::field)]")
+                self.assertTrue(nodes, f"{name} is on the form of {user.login}")
+                self.assertEqual({node.get("readonly") for node in nodes}, {"1"}, f"{name} for {user.login}")
+        form = self._form("spm.payout.run", self.spm_admin)
+        for name in SETUP:
+            nodes = form.xpath(f"//field[@name='{name}'][not(ancestor::field)]")
+            self.assertEqual([node.get("readonly") for node in nodes], ["state != 'draft'"], name)
+
+    def test_paged_lists_have_no_page_totals_and_cards_for_phones(self):
+        # a one2many list shows 40 rows a page: a footer sum would total that page only and disagree
+        # with the run's Total Amount or the statement's To Pay, which total every row
+        for model, field in (
+            ("spm.payout.run", "statement_ids"),
+            ("spm.payout.statement", "line_ids"),
+            ("spm.quota.line", "child_ids"),
+        ):
+            form = self._form(model, self.spm_admin)
+            (node,) = form.xpath(f"//field[@name='{field}']")
+            self.assertFalse(node.xpath("./list//field[@sum or @avg]"), f"{model}.{field}")
+            self.assertTrue(node.xpath("./kanban//t[@t-name='card']"), f"{model}.{field} has cards for phones")
+        (dispute,) = self._form("spm.payout.statement", self.rep1).xpath(
+            "//field[@name='line_ids']/kanban//button[@name='action_dispute']"
+        )
+        self.assertEqual(dispute.get("type"), "object")
