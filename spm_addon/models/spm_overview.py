@@ -90,7 +90,8 @@ class SpmOverview(models.Model):
             overview.failed_job_count = failed
 
     def write(self, vals):
-        # whose overview it is never changes (users have no write access; this holds for server code too)
+        # users may write (Odoo's web client computes lists of records only for who may), but whose
+        # overview it is never changes, and nothing else on it is stored
         if "user_id" in vals and not self.env.su:
             raise UserError(self.env._("An overview belongs to its user."))
         return super().write(vals)

@@ -103,11 +103,11 @@ EXPECTED = {
         F: (True, False, False, False, False, False),
         A: (True, True, False, False, False, False),
     },
-    "spm.overview": {  # the first screen: each user their own, made by the server, computed when read
-        U: (True, False, False, False, False, False),
-        M: (True, False, False, False, False, False),
-        F: (True, False, False, False, False, False),
-        A: (True, False, False, False, False, False),
+    "spm.overview": {  # the first screen: each user their own, made by the server (write: the web client
+        U: (True, False, False, False, True, False),  # computes its lists only for who may write; whose
+        M: (True, False, False, False, True, False),  # overview it is never changes)
+        F: (True, False, False, False, True, False),
+        A: (True, False, False, False, True, False),
     },
     "spm.payout.simulate": {  # What-If: each user their own simulations
         U: (True, False, False, True, True, True),
