@@ -406,13 +406,15 @@ class SpmPayoutRun(models.Model):
     def _document_names(self, rows):
         """{line id: document name} of the lines of ``rows`` pointing to sale orders, order lines and
         invoices, read in SQL (a million order lines' display names through the ORM take an hour):
-        an order line reads as its order and the first line of its description, as in Odoo."""
+        an order line reads as its order and the first line of its description (else its product), as in Odoo."""
         queries = {
             "sale.order": "SELECT id, name FROM sale_order WHERE id = ANY(%s)",
             "account.move": "SELECT id, name FROM account_move WHERE id = ANY(%s)",
             "sale.order.line": (
-                "SELECT l.id, o.name || ' - ' || split_part(l.name, E'\\n', 1) FROM sale_order_line l "
-                "JOIN sale_order o ON o.id = l.order_id WHERE l.id = ANY(%s) AND COALESCE(l.name, '') != ''"
+                "SELECT l.id, o.name || ' - ' || COALESCE(NULLIF(split_part(l.name, E'\\n', 1), ''), "
+                "t.name->>'en_US') FROM sale_order_line l JOIN sale_order o ON o.id = l.order_id "
+                "LEFT JOIN product_product p ON p.id = l.product_id LEFT JOIN product_template t ON "
+                "t.id = p.product_tmpl_id WHERE l.id = ANY(%s) AND (COALESCE(l.name, '') != '' OR t.id IS NOT NULL)"
             ),
         }
         by_model = defaultdict(list)
