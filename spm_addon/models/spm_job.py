@@ -63,23 +63,25 @@ class SpmJob(models.Model):
         return True
 
     def _run_batch(self):
-        """Run one batch of this job as the person who started it (their audit columns), with the
-        rights the button checked when it queued the job."""
+        """Run one batch of this job as the person who started it (their audit columns and their
+        language: what it writes and says reads as if they had waited for it), with the rights the
+        button checked when it queued the job."""
         self.ensure_one()
         record = self.env[self.res_model].with_user(self.user_id).sudo().browse(self.res_id)
-        record = record.with_company(self.company_id)
+        record = record.with_company(self.company_id).with_context(lang=self.user_id.lang or self.env.lang)
+        _ = record.env._
         self.state = "running"
         try:
             with self.env.cr.savepoint():
                 done, total = getattr(record, self.step)(self)
         except Exception as error:
             self.write({"state": "failed", "error": str(error), "date_done": fields.Datetime.now()})
-            self._tell(record, self.env._("%(job)s failed: %(error)s", job=self.name, error=error))
+            self._tell(record, _("%(job)s failed: %(error)s", job=self.name, error=error))
             return
         self.write({"done": done, "total": total})
         if done >= total:
             self.write({"state": "done", "date_done": fields.Datetime.now()})
-            self._tell(record, self.env._("%(job)s is done (%(count)s).", job=self.name, count=total))
+            self._tell(record, _("%(job)s is done (%(count)s).", job=self.name, count=total))
 
     def _run_to_end(self):
         """Run the remaining batches one after the other in this transaction, for scripts (demo data,

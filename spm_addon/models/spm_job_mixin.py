@@ -81,20 +81,12 @@ class SpmJobMixin(models.AbstractModel):
 
     def _job_notification(self, job):
         """What a button answers when it queued ``job``: a notification, then the form reloads."""
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": job.name,
-                "message": self.env._(
-                    "Runs in the background (%(total)s to do): the progress shows on this form and you are "
-                    "notified when it ends.",
-                    total=job.total,
-                ),
-                "type": "info",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        message = self.env._(
+            "Runs in the background (%(total)s to do): the progress shows on this form and you are "
+            "notified when it ends.",
+            total=job.total,
+        )
+        return _notification(job.name, message, reload=True)
 
     def _download_xlsx(self, rows):
         """The button's answer to an export of ``rows`` rows: the workbook at once, or for a large one a
@@ -105,19 +97,12 @@ class SpmJobMixin(models.AbstractModel):
         if rows <= EXPORT_BACKGROUND_ABOVE:
             return xlsx.download_action(self, self._export_filename(), self._export_xlsx())
         job = self._queue_job(self.env._("Export of %(name)s", name=self.display_name), EXPORT_STEP, 1)
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": job.name,
-                "message": self.env._(
-                    "%(rows)s rows: the workbook is made in the background. You are notified with a link to "
-                    "download it when it is ready (also under Configuration > Background Jobs).",
-                    rows=rows,
-                ),
-                "type": "info",
-            },
-        }
+        message = self.env._(
+            "%(rows)s rows: the workbook is made in the background. You are notified with a link to "
+            "download it when it is ready (also under Configuration > Background Jobs).",
+            rows=rows,
+        )
+        return _notification(job.name, message)
 
     def _job_export_xlsx(self, job):
         """The background step of a large export: the workbook made with the rights of whoever asked
@@ -137,3 +122,11 @@ class SpmJobMixin(models.AbstractModel):
             )
         )
         return 1, 1
+
+
+def _notification(title, message, reload=False):
+    """A button's answer that tells the user something (and reloads the form they are on)."""
+    params = {"title": title, "message": message, "type": "info"}
+    if reload:
+        params["next"] = {"type": "ir.actions.client", "tag": "soft_reload"}
+    return {"type": "ir.actions.client", "tag": "display_notification", "params": params}

@@ -42,6 +42,7 @@ class SpmKpi(models.Model):
         "distinct count) of the KPI.",
     )
     model_id = fields.Many2one(related="measure_id.model_id", string="Source Model")
+    model_name = fields.Char(related="measure_id.model_name")
     domain = fields.Char(related="measure_id.domain", string="Filter")
     date_field_id = fields.Many2one(related="measure_id.date_field_id")
     user_field_id = fields.Many2one(related="measure_id.user_field_id", string="Owner Field")

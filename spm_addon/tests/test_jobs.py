@@ -63,6 +63,18 @@ class TestBackgroundJobs(SpmCommon):
         self.assertIn(self.spm_admin.partner_id, self.campaign.message_ids[0].partner_ids)
         self.assertEqual(self.campaign.appraisal_ids.create_uid, self.spm_admin)  # the job runs as its owner
 
+    def test_a_job_speaks_the_language_of_whoever_started_it(self):
+        """The cron runs in its own language; the job's message reads in its owner's (zh_CN here)."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["spm_addon"], ["zh_CN"], overwrite=True)
+        self.spm_admin.lang = "zh_CN"
+        job = self._start_in_background()
+        self._run(job.with_context(lang="en_US"), 5)
+        self.assertEqual(job.state, "done")
+        body = self.campaign.message_ids[0].body
+        self.assertIn("已完成", body)
+        self.assertNotIn("is done", body)
+
     def test_crash_then_rerun_leaves_exactly_one_result(self):
         job = self._start_in_background()
         self._run(job, 1)
