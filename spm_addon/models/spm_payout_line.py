@@ -9,6 +9,9 @@ SERVER_FIELDS = {
     "statement_id", "user_id", "company_id", "currency_id", "res_model", "res_id", "reference", "document_date",
     "credited_amount", "rate", "amount", "rule", "kind", "origin_line_id",
 }  # fmt: skip
+# report models whose rows are the lines of a document, under the lines' ids (sale.report: one row per
+# order line, its id the line's): a payout line on such a row names its line and opens its document
+DOCUMENT_OF = {"sale.report": ("sale.order.line", "order_id")}
 
 
 class SpmPayoutLine(models.Model):
@@ -58,7 +61,8 @@ class SpmPayoutLine(models.Model):
             if not model or model not in self.env:
                 lines.reference = False
                 continue
-            documents = self.env[model].with_context(active_test=False).browse(lines.mapped("res_id")).exists()
+            source = DOCUMENT_OF.get(model, (model,))[0]
+            documents = self.env[source].with_context(active_test=False).browse(lines.mapped("res_id")).exists()
             names = dict(zip(documents.ids, documents.mapped("display_name"), strict=True))
             for line in lines:
                 line.reference = names.get(line.res_id, f"{model},{line.res_id}")
@@ -115,10 +119,15 @@ class SpmPayoutLine(models.Model):
     def action_open_document(self):
         self.ensure_one()
         access.require(self.env, "user", self.env._("Source documents open for the users of Sales Performance."))
+        model, res_id = self.res_model, self.res_id
+        if model in DOCUMENT_OF:
+            source, document = DOCUMENT_OF[model]
+            model = self.env[source]._fields[document].comodel_name
+            res_id = self.env[source].browse(res_id)[document].id
         return {
             "type": "ir.actions.act_window",
-            "res_model": self.res_model,
-            "res_id": self.res_id,
+            "res_model": model,
+            "res_id": res_id,
             "view_mode": "form",
             "views": [(False, "form")],
         }

@@ -8,6 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount, split_every
 
 from ..tools import access
+from .spm_payout_line import DOCUMENT_OF
 
 STATES = [("draft", "Draft"), ("approved", "Approved"), ("locked", "Locked")]
 CONFIG_FIELDS = {"name", "plan_id", "date_from", "date_to"}  # an administrator sets them on a draft run
@@ -404,26 +405,35 @@ class SpmPayoutRun(models.Model):
                 yield name, line
 
     def _document_names(self, rows):
-        """{line id: document name} of the lines of ``rows`` pointing to sale orders, order lines and
-        invoices, read in SQL (a million order lines' display names through the ORM take an hour):
-        an order line reads as its order and the first line of its description (else its product), as in Odoo."""
+        """{line id: document name} of the lines of ``rows`` pointing to sale orders, order lines (or
+        sale.report's rows of them) and invoices, read in SQL (a million order lines' display names
+        through the ORM take an hour): an order line reads as its order and the first line of its
+        description (else its product, in the reader's language) and its customer, as in Odoo."""
         queries = {
-            "sale.order": "SELECT id, name FROM sale_order WHERE id = ANY(%s)",
-            "account.move": "SELECT id, name FROM account_move WHERE id = ANY(%s)",
-            "sale.order.line": (
-                "SELECT l.id, o.name || ' - ' || COALESCE(NULLIF(split_part(l.name, E'\\n', 1), ''), "
-                "t.name->>'en_US') FROM sale_order_line l JOIN sale_order o ON o.id = l.order_id "
-                "LEFT JOIN product_product p ON p.id = l.product_id LEFT JOIN product_template t ON "
-                "t.id = p.product_tmpl_id WHERE l.id = ANY(%s) AND (COALESCE(l.name, '') != '' OR t.id IS NOT NULL)"
-            ),
+            "sale.order": "SELECT id, name FROM sale_order WHERE id = ANY(%(ids)s)",
+            "account.move": "SELECT id, name FROM account_move WHERE id = ANY(%(ids)s)",
+            "sale.order.line": """
+                SELECT l.id, o.name || ' - '
+                       || COALESCE(NULLIF(split_part(l.name, E'\\n', 1), ''), t.name->>%(lang)s, t.name->>'en_US')
+                       || COALESCE(' (' || COALESCE(NULLIF(c.ref, ''), c.name) || ')', '')
+                  FROM sale_order_line l
+                  JOIN sale_order o ON o.id = l.order_id
+             LEFT JOIN res_partner op ON op.id = o.partner_id
+             LEFT JOIN res_partner c ON c.id = op.commercial_partner_id
+             LEFT JOIN product_product p ON p.id = l.product_id
+             LEFT JOIN product_template t ON t.id = p.product_tmpl_id
+                 WHERE l.id = ANY(%(ids)s) AND (COALESCE(l.name, '') != '' OR t.id IS NOT NULL)
+            """,
         }
         by_model = defaultdict(list)
         for row in rows:
-            if row[8] in queries and row[8] in self.env:
-                by_model[row[8]].append(row)
+            model = DOCUMENT_OF.get(row[8], (row[8],))[0]
+            if model in queries and model in self.env:
+                by_model[model].append(row)
         names = {}
         for model, lines in by_model.items():
             self.env[model].flush_model()
-            found = dict(self.env.execute_query(SQL(queries[model], list({row[9] for row in lines}))))
+            ids = list({row[9] for row in lines})
+            found = dict(self.env.execute_query(SQL(queries[model], ids=ids, lang=self.env.lang or "en_US")))
             names.update((row[1], found[row[9]]) for row in lines if row[9] in found)
         return names

@@ -126,5 +126,27 @@ class TestPayrollExport(ExportJobMixin, PayoutWorld):
         action = self.january.with_user(self.finance).action_export_xlsx()
         attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
         documents = [row[1] for row in self._sheets(attachment.raw)["Detail"][1:]]
-        self.assertIn(f"{order_line.order_id.name} - Laptop", documents)
-        self.assertTrue(order_line.display_name.startswith(f"{order_line.order_id.name} - Laptop"))
+        self.assertTrue(order_line.display_name.startswith(f"{order_line.order_id.name} - Laptop ("))
+        self.assertIn(order_line.display_name, documents)
+
+    def test_sale_report_rows_name_and_open_their_order_line(self):
+        """A commission on the per-category measure pays on sale.report's rows, whose ids are the order
+        lines': the line names its order line (not the row's date) and opens the order."""
+        statement = self._statement(self.january, self.rep1)
+        order_line = self.env["sale.order"].search([("user_id", "=", self.rep1.id)], limit=1).order_line[:1]
+        order_line.name = "Docking station"
+        line = self.env["spm.payout.line"].create(
+            {"statement_id": statement.id, "res_model": "sale.report", "res_id": order_line.id, "amount": 1}
+        )
+        self.assertEqual(self.env["sale.report"].browse(order_line.id).order_reference, order_line.order_id)
+        customer = order_line.order_id.partner_id.commercial_partner_id
+        self.assertEqual(
+            line.reference, f"{order_line.order_id.name} - Docking station ({customer.ref or customer.name})"
+        )
+        action = line.with_user(self.rep1).action_open_document()
+        self.assertEqual((action["res_model"], action["res_id"]), ("sale.order", order_line.order_id.id))
+        self._lock(self.january)
+        action = self.january.with_user(self.finance).action_export_xlsx()
+        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
+        documents = [row[1] for row in self._sheets(attachment.raw)["Detail"][1:]]
+        self.assertIn(line.reference, documents)
