@@ -37,6 +37,7 @@
         "views/spm_overview_views.xml",
         "views/spm_menus.xml",
         "report/spm_payout_statement_report.xml",
+        "report/spm_quota_report_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

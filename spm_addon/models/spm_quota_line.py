@@ -207,10 +207,13 @@ class SpmQuotaLine(models.Model):
         )
 
     @api.model
-    def action_open_analysis(self):
-        """The attainment analysis on one plan, the latest running one the user reads: plans count
-        different measures (revenue, invoices, won deals), and their sums mean nothing together."""
-        action = self.env["ir.actions.act_window"]._for_xml_id("spm_addon.spm_quota_line_action_analysis")
+    def action_open_analysis(self, xml_id="spm_addon.spm_quota_line_action_analysis"):
+        """The attainment analysis (or ``xml_id``, another of the plan's reports) on one plan, the
+        latest running one the user reads: plans count different measures (revenue, invoices, won
+        deals), and their sums mean nothing together."""
+        if xml_id not in ("spm_addon.spm_quota_line_action_analysis", "spm_addon.spm_quota_report_action"):
+            raise UserError(self.env._("This is not an analysis of targets: %(action)s.", action=xml_id))
+        action = self.env["ir.actions.act_window"]._for_xml_id(xml_id)
         plan = self.env["spm.quota.plan"].search(
             [("state", "in", ("active", "locked")), ("line_ids", "!=", False)], order="date_from desc, id desc", limit=1
         )

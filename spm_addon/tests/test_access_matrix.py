@@ -49,6 +49,12 @@ EXPECTED = {
         F: (None, False, False, False, False, False),
         A: (True, True, False, True, True, True),
     },
+    "spm.quota.report": {  # targets and actuals: read as their quota lines, never written
+        U: (True, False, False, False, False, False),
+        M: (True, False, False, False, False, False),
+        F: (None, False, False, False, False, False),
+        A: (True, True, False, False, False, False),
+    },
     "spm.quota.adjustment": {  # an audit trail: written by the server only, never deleted
         U: (True, False, False, False, False, False),
         M: (True, False, False, False, False, False),
@@ -239,6 +245,9 @@ class TestAccessMatrix(SpmCommon):
                  "user_id": user.id, "company_id": company.id}
             )  # fmt: skip
 
+        def report(line):
+            return env["spm.quota.report"].browse(line.id * 3)
+
         def overview(user):
             return env["spm.overview"].sudo().create({"user_id": user.id})
 
@@ -286,6 +295,11 @@ class TestAccessMatrix(SpmCommon):
                 {U: line_of[cls.rep1], M: line_of[cls.team_a], F: None, A: company_line},
                 line_of[cls.rep3],
                 foreign_line,
+            ),
+            "spm.quota.report": (  # the target row of each line
+                {U: report(line_of[cls.rep1]), M: report(line_of[cls.team_a]), F: None, A: report(company_line)},
+                report(line_of[cls.rep3]),
+                report(foreign_line),
             ),
             "spm.quota.adjustment": (
                 {

@@ -1,3 +1,4 @@
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import SQL
 
@@ -83,6 +84,23 @@ class TestQuotaReports(SpmCommon):
         action = self.env["spm.quota.line"].with_user(self.manager_a).action_open_analysis()
         self.assertEqual(action["context"]["search_default_plan_id"], self.plan.id)
         self.assertEqual(action["res_model"], "spm.quota.line")
+
+    def test_targets_and_actuals_side_by_side(self):
+        """The report's rows are the lines' figures: a graph of team A by figure shows the target
+        500 (200 + 300) beside the actual 300 (100 + 200) and the 350 expected (100 + 250)."""
+        action = self.env["spm.quota.report"].with_user(self.manager_a).action_open_report()
+        self.assertEqual(
+            (action["res_model"], action["context"]["search_default_plan_id"]), ("spm.quota.report", self.plan.id)
+        )
+        report = self.env["spm.quota.report"]
+        domain = [*self.domain, ("team_id", "=", self.team_a.id)]
+        groups = report.with_user(self.manager_a)._read_group(domain, ["figure"], ["amount:sum"])
+        self.assertEqual(dict(groups), {"target": 500, "actual": 300, "expected": 350})
+        # a salesperson reads their own figures only: 200 / 100 / 100
+        groups = report.with_user(self.rep1)._read_group(domain, ["figure"], ["amount:sum"])
+        self.assertEqual(dict(groups), {"target": 200, "actual": 100, "expected": 100})
+        with self.assertRaises(UserError):
+            self.env["spm.quota.line"].with_user(self.rep1).action_open_analysis(xml_id="base.action_res_users")
 
 
 @tagged("post_install", "-at_install")

@@ -1,0 +1,1 @@
+from . import spm_quota_report
