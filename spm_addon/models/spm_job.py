@@ -64,10 +64,10 @@ class SpmJob(models.Model):
 
     def _run_batch(self):
         """Run one batch of this job as the person who started it (their audit columns), with the
-        rights the button checked when it queued the job."""
+        rights the button checked when it queued the job, in their language (what an export writes)."""
         self.ensure_one()
         record = self.env[self.res_model].with_user(self.user_id).sudo().browse(self.res_id)
-        record = record.with_company(self.company_id)
+        record = record.with_company(self.company_id).with_context(lang=self.user_id.lang or self.env.lang)
         self.state = "running"
         try:
             with self.env.cr.savepoint():
