@@ -109,11 +109,19 @@ class Renderer:
 
     def _part(self, item):
         key, values = item
+        if key not in PARTS:  # written by another version of the addon
+            return "-"
         source = self.sources.get(key)
         if source is None:
             source = self.sources[key] = PARTS[key][0]._translate(self.lang)
         kinds = PARTS[key][1]
-        return source % {name: self._value(kinds[name], value) for name, value in values.items()}
+        values = {name: self._value(kinds.get(name, NUMBER), value) for name, value in values.items()}
+        for text in (source, PARTS[key][0]._source):  # the source when a translation does not fit
+            try:
+                return text % values
+            except (KeyError, TypeError, ValueError):
+                continue
+        return "-"  # data of another version of the addon
 
     def _value(self, kind, value):
         if kind == PCT:
