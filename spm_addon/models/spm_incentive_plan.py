@@ -7,7 +7,7 @@ from odoo.tools import SQL
 
 from ..engine import attainment as engine_attainment
 from ..engine import tiers as tier_engine
-from ..tools import access
+from ..tools import access, explain
 
 
 class SpmIncentivePlan(models.Model):
@@ -268,43 +268,47 @@ class SpmIncentivePlan(models.Model):
         return compute(base, position, self._tiers())[0]
 
     def _commission(self, credited, target, base=None, extra=0.0):
-        """(attainment %, commission, effective rate %, description) for a credited amount.
+        """(attainment %, commission, effective rate %, explanation) for a credited amount; the
+        explanation is a list of parts (see tools/explain.py), money rounded to the currency.
 
         Attainment (and the tier position) come from all of ``credited``; the plan's rates apply to
         ``base`` (the credit outside categories with their own rate, all of it by default) and
         ``extra`` (what those categories earned) is added before the gate and the cap."""
         self.ensure_one()
         base = credited if base is None else base
+        money = self.currency_id.round if self.currency_id else (lambda value: round(value, 2))
         attainment = engine_attainment.attainment(credited, target)
         gate_position = attainment if self.tier_basis == "attainment" else credited
         position, base = self._capped(credited, target, base)
         if self.rate_type == "flat":
-            amount, detail = base * self.flat_rate / 100.0, self.env._("flat %(rate)s %%", rate=self.flat_rate)
+            amount = base * self.flat_rate / 100.0
+            parts = [explain.part("flat", rate=self.flat_rate, base=money(base))] if base else []
         else:
             compute = tier_engine.progressive if self.rate_type == "progressive" else tier_engine.retroactive
             amount, rows = compute(base, position, self._tiers())
-            detail = "; ".join(
-                self.env._(
-                    "%(part)s at %(rate)s %% (tier %(lower)s-%(upper)s)",
-                    part=round(part, 2),
+            key = "tier_part" if self.rate_type == "progressive" else "tier_all"
+            parts = [
+                explain.part(
+                    key,
                     rate=round(rate * 100, 4),
-                    lower=lower,
-                    upper=upper if upper is not None else "",
+                    part=money(part),
+                    range=explain.tier_range(lower, upper, self.tier_basis),
                 )
                 for lower, upper, rate, part, _amount in rows
-            )
+            ]
         if extra:
             amount += extra
-            detail += "; " + self.env._("%(extra)s from category rates", extra=round(extra, 2))
+            parts.append(explain.part("categ_extra", amount=money(extra)))
         if self.attainment_cap and attainment > self.attainment_cap:
-            detail += "; " + self.env._("attainment capped at %(cap)s %%", cap=self.attainment_cap)
+            parts.append(explain.part("attainment_cap", cap=self.attainment_cap))
         gated = tier_engine.apply_gate_and_cap(
             amount, gate_position, gate=self.gate or None, cap=self.cap_amount or None
         )
         if gated != amount:
-            detail += "; " + (
-                self.env._("below the gate of %(gate)s: nothing paid", gate=self.gate)
-                if not gated
-                else self.env._("capped at %(cap)s", cap=self.cap_amount)
-            )
-        return attainment, gated, (gated / credited * 100.0 if credited else 0.0), detail
+            if gated:
+                parts.append(explain.part("cap", cap=self.cap_amount))
+            elif self.tier_basis == "attainment":
+                parts.append(explain.part("gate_pct", gate=self.gate))
+            else:
+                parts.append(explain.part("gate_amount", gate=self.gate))
+        return attainment, gated, (gated / credited * 100.0 if credited else 0.0), parts

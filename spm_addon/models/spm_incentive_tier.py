@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools import explain
+
 
 class SpmIncentiveTier(models.Model):
     """A tier of a commission plan: from ``lower`` to ``upper`` (0 = no limit) at ``rate`` %.
@@ -13,9 +15,29 @@ class SpmIncentiveTier(models.Model):
     lower = fields.Float(string="From", required=True)
     upper = fields.Float(string="To", help="0 = no upper limit (only the last tier).")
     rate = fields.Float(string="Rate (%)", required=True, digits=(16, 4))
+    range_text = fields.Char(string="Range", compute="_compute_range_text", help="The tier's range in words.")
+
+    @api.depends("lower", "upper", "plan_id.tier_basis", "plan_id.currency_id")
+    @api.depends_context("lang")
+    def _compute_range_text(self):
+        for tier in self:
+            tier.range_text = tier._range_renderer().render([tier._range_part()])
+
+    def _range_part(self):
+        kind = "pct" if self.plan_id.tier_basis != "amount" else "amount"
+        if self.upper:
+            return explain.part(f"tier_{kind}", lower=self.lower, upper=self.upper)
+        return explain.part(f"tier_{kind}_open", lower=self.lower)
+
+    def _range_renderer(self):
+        return explain.Renderer(self.env, self.plan_id.currency_id)
 
     def _describe(self):
-        return ", ".join(f"{tier.lower:g}-{f'{tier.upper:g}' if tier.upper else ''} {tier.rate:g} %" for tier in self)
+        """The tiers in words, for the plan's chatter: "0 % to 100 %: 3 %, 100 % and above: 5 %"."""
+        return ", ".join(
+            self.env._("%(range)s: %(rate)s", range=tier.range_text, rate=tier._range_renderer().percent(tier.rate))
+            for tier in self
+        )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -1,13 +1,13 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import access, ratios
+from ..tools import access, explain, ratios
 
 # What the run's computation writes: never typed in (an administrator's custom fields follow the
 # user's access rights)
 SERVER_FIELDS = {
     "statement_id", "user_id", "company_id", "currency_id", "res_model", "res_id", "reference", "document_date",
-    "credited_amount", "rate", "amount", "rule", "kind", "origin_line_id",
+    "credited_amount", "rate", "amount", "rule", "rule_data", "kind", "origin_line_id",
 }  # fmt: skip
 # report models whose rows are the lines of a document, under the lines' ids (sale.report: one row per
 # order line, its id the line's): a payout line on such a row names its line and opens its document
@@ -36,7 +36,10 @@ class SpmPayoutLine(models.Model):
     credited_amount = fields.Monetary(string="Credited", currency_field="currency_id", readonly=True)
     rate = fields.Float(string="Effective Rate (%)", digits=(16, 4), readonly=True, aggregator="avg")
     amount = fields.Monetary(currency_field="currency_id", readonly=True)
-    rule = fields.Char(string="Rule and Tier", readonly=True)
+    rule_data = fields.Json(string="Rule Data", readonly=True, help="How the line was computed (tools/explain.py).")
+    rule = fields.Char(
+        string="Rule and Tier", compute="_compute_rule", help="How the line was computed, in the reader's language."
+    )
     kind = fields.Selection(
         [
             ("commission", "Commission"),
@@ -66,6 +69,14 @@ class SpmPayoutLine(models.Model):
             names = dict(zip(documents.ids, documents.mapped("display_name"), strict=True))
             for line in lines:
                 line.reference = names.get(line.res_id, f"{model},{line.res_id}")
+
+    @api.depends("rule_data", "currency_id")
+    @api.depends_context("lang")
+    def _compute_rule(self):
+        for currency, lines in self.grouped("currency_id").items():
+            renderer = explain.Renderer(self.env, currency)
+            for line in lines:
+                line.rule = renderer.render(line.rule_data)
 
     @api.depends("reference", "amount")
     def _compute_display_name(self):

@@ -7,7 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL, format_amount, split_every
 
-from ..tools import access
+from ..tools import access, explain
 from .spm_payout_line import DOCUMENT_OF
 
 STATES = [("draft", "Draft"), ("approved", "Approved"), ("locked", "Locked")]
@@ -351,6 +351,8 @@ class SpmPayoutRun(models.Model):
                    _("Rule and Tier"), _("Clawback Of")]  # fmt: skip
         detail, row, sheets = None, XLSX_ROWS, 0
         to_date = fields.Datetime.to_datetime
+        # each distinct explanation in words once, in the exporter's language: a dict lookup per line
+        renderer, rules = explain.Renderer(self.env, run.currency_id), {}
         for chunk in split_every(EXPORT_CHUNK, statements.ids, statements.browse):
             for name, line in run._export_lines(chunk):
                 if row == XLSX_ROWS:  # a new detail sheet: the first one, or the last is full
@@ -370,7 +372,10 @@ class SpmPayoutRun(models.Model):
                 detail.write_number(row, 3, credited or 0.0, money)
                 detail.write_number(row, 4, rate or 0.0)
                 detail.write_number(row, 5, amount or 0.0, money)
-                detail.write(row, 6, rule or "")
+                text = rules.get(rule)
+                if text is None:
+                    text = rules[rule] = renderer.render(rule)
+                detail.write(row, 6, text)
                 detail.write(row, 7, origin or "")
                 row += 1
         book.close()
@@ -378,14 +383,15 @@ class SpmPayoutRun(models.Model):
 
     def _export_lines(self, statements):
         """(salesperson, (document, date, credited, rate, amount, rule, clawback of)) of every line of
-        ``statements``, in their order, each statement's lines by date: one query, the documents' names
+        ``statements`` (rule: the JSON text of its explanation), in their order, each statement's lines
+        by date: one query, the documents' names
         read once per model (in SQL for orders, order lines and invoices, as their names read)."""
         Line = self.env["spm.payout.line"]
         Line.flush_model()
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT statement_id, id, document_date, credited_amount, rate, amount, rule, origin_line_id,
+                SELECT statement_id, id, document_date, credited_amount, rate, amount, rule_data::text, origin_line_id,
                        res_model, res_id
                   FROM spm_payout_line WHERE statement_id = ANY(%s) ORDER BY statement_id, document_date, id
                 """,

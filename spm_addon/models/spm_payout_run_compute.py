@@ -14,10 +14,10 @@ from typing import NamedTuple
 
 from odoo import fields, models
 from odoo.osv import expression
-from odoo.tools import SQL, float_round, format_amount
+from odoo.tools import SQL, float_round
 
 from ..engine import allocation, clawbacks
-from ..tools import bulk
+from ..tools import bulk, explain
 from .spm_job_mixin import BACKGROUND_ABOVE
 
 # salespeople per batch of a background computation: about 500,000 payout lines (some 20 s) at bench
@@ -27,9 +27,9 @@ COMPUTE_BATCH = 5000
 COMPUTE_BATCH_ORM = 200
 
 STATEMENT_COLUMNS = ["id", "run_id", "plan_id", "company_id", "state", "user_id", "team_id", "credited_amount",
-                     "target", "attainment", "commission", "rule", "amount"]  # fmt: skip
+                     "target", "attainment", "commission", "rule_data", "amount"]  # fmt: skip
 LINE_COLUMNS = ["id", "statement_id", "res_model", "res_id", "document_date", "credited_amount", "rate", "amount",
-                "rule", "origin_line_id", "kind"]  # fmt: skip
+                "rule_data", "origin_line_id", "kind"]  # fmt: skip
 
 
 class PayoutRow(NamedTuple):
@@ -41,7 +41,7 @@ class PayoutRow(NamedTuple):
     credited: float  # the credit it pays on (negative: what a clawback removes)
     rate: float  # effective rate (%)
     amount: float
-    rule: str  # the rule and tier, or why
+    rule: str  # how it was computed, beyond its statement: the JSON text of its parts (tools/explain.py)
     origin_line_id: int | None  # the paid line a clawback reopens
     kind: str
 
@@ -53,7 +53,7 @@ class Figures(NamedTuple):
     target: float
     attainment: float
     commission: float
-    rule: str
+    rule: str  # how the commission was computed: the JSON text of its parts (tools/explain.py)
 
 
 @dataclass
@@ -214,7 +214,8 @@ class SpmPayoutRun(models.Model):
         """Write ``statements`` ((user id, Figures, [PayoutRow])) and their lines through the bulk
         writer: COPY when nothing an administrator configured on statements or lines would be skipped,
         else the ORM (the lines then point to the statements it created). Numbers go in as Python
-        computes them, rounded as the ORM stores them; each distinct text is escaped once."""
+        computes them, rounded as the ORM stores them; each distinct text (explanations are JSON text)
+        is escaped once."""
         cr = self.env.cr
         Statement, Line = self.env["spm.payout.statement"], self.env["spm.payout.line"]
         users = self.env["res.users"].browse([user_id for user_id, _figures, _rows in statements])
@@ -304,6 +305,7 @@ class SpmPayoutRun(models.Model):
         model = plan.measure_id.sudo().model_name
         own_rate, shares = batch.own_rate, batch.shares
         money, round_rate = self._rounding()
+        categ_rules = {rate: explain.dumps([explain.part("categ_rate", rate=rate)]) for rate in set(own_rate.values())}
         result = {}
         for user in batch.payees:
             docs = batch.credited.get(user.id, [])
@@ -313,7 +315,7 @@ class SpmPayoutRun(models.Model):
             extra = sum(value * own_rate[doc] / 100.0 for doc, _day, value in docs if doc in own_rate)
             attainment, amount, rate, detail = plan._commission(credited, target, base, extra)
             amount = money(amount)  # as the statement stores it: its lines sum to it
-            batch.figures[user.id] = Figures(credited, target, attainment, amount, detail)
+            batch.figures[user.id] = Figures(credited, target, attainment, amount, explain.dumps(detail))
             # each document's share: the plan's commission on the base pro rata, category rates on
             # their own documents, all scaled to the commission after the gate and the cap
             tier_amount = plan._tier_amount(credited, target, base)
@@ -323,7 +325,9 @@ class SpmPayoutRun(models.Model):
             ]
             parts = allocation.proportional(amount, raw, self.currency_id.decimal_places)
             rate = round_rate(rate)
-            split_detail = self.env._("Split credit; %(rule)s", rule=detail) if shares else detail
+            # the statement explains the commission; a line says its rate, and more when it differs
+            plain = explain.dumps([explain.part("line", rate=rate)])
+            split = explain.dumps([explain.part("split", rate=rate)]) if shares else plain
             result[user.id] = [
                 PayoutRow(
                     model,
@@ -332,13 +336,7 @@ class SpmPayoutRun(models.Model):
                     money(value),
                     round_rate(part / value * 100.0) if own_rate and value else rate,
                     part,
-                    (
-                        self.env._("Category rate %(rate)s %%", rate=own_rate[doc_id])
-                        if doc_id in own_rate
-                        else split_detail
-                        if doc_id in shares
-                        else detail
-                    ),
+                    categ_rules[own_rate[doc_id]] if doc_id in own_rate else split if doc_id in shares else plain,
                     None,
                     "commission",
                 )
@@ -377,12 +375,7 @@ class SpmPayoutRun(models.Model):
                         money(quantity),
                         0.0,
                         money(quantity * spif.amount),
-                        self.env._(
-                            "SPIF %(spif)s: %(quantity)s x %(amount)s",
-                            spif=spif.name,
-                            quantity=quantity,
-                            amount=spif.amount,
-                        ),
+                        explain.dumps([explain.part("spif", spif=spif.id, quantity=quantity, amount=spif.amount)]),
                         None,
                         "spif",
                     )
@@ -419,7 +412,7 @@ class SpmPayoutRun(models.Model):
                         0.0,
                         0.0,
                         bonuses[grade],
-                        self.env._("Bonus for grade %(grade)s", grade=grade),
+                        explain.dumps([explain.part("bonus", grade=appraisal.final_grade_id.id)]),
                         None,
                         "bonus",
                     )
@@ -467,7 +460,9 @@ class SpmPayoutRun(models.Model):
                     0.0,
                     0.0,
                     dispute.adjustment_amount,
-                    self.env._("Accepted dispute on %(reference)s", reference=dispute.line_id.reference),
+                    explain.dumps(
+                        [explain.part("dispute", reference=[dispute.line_id.res_model, dispute.line_id.res_id])]
+                    ),
                     None,
                     "dispute",
                 )
@@ -491,10 +486,7 @@ class SpmPayoutRun(models.Model):
                             money(member_credit),
                             plan.override_rate,
                             money(member_credit * plan.override_rate / 100.0),
-                            self.env._(
-                                "Team leader override: %(rate)s %% of the team member's credit",
-                                rate=plan.override_rate,
-                            ),
+                            explain.dumps([explain.part("override", rate=plan.override_rate)]),
                             None,
                             "override",
                         )
@@ -515,7 +507,7 @@ class SpmPayoutRun(models.Model):
             if commission < plan.draw_amount:
                 result[user.id] = [
                     PayoutRow("res.users", user.id, self.date_to, commission, 0.0, money(plan.draw_amount - commission),
-                              self.env._("Draw: commission topped up to %(draw)s", draw=plan.draw_amount), None,
+                              explain.dumps([explain.part("draw", draw=plan.draw_amount)]), None,
                               "draw")
                 ]  # fmt: skip
                 continue
@@ -524,8 +516,7 @@ class SpmPayoutRun(models.Model):
             if recovered > 0:
                 result[user.id] = [
                     PayoutRow("res.users", user.id, self.date_to, commission, 0.0, -recovered,
-                              self.env._("Recovery of earlier draws (%(outstanding)s outstanding)",
-                                         outstanding=outstanding),
+                              explain.dumps([explain.part("recovery", outstanding=money(outstanding))]),
                               None, "recovery")
                 ]  # fmt: skip
         return result
@@ -713,18 +704,21 @@ class SpmPayoutRun(models.Model):
                 money(-value),
                 round_rate(-part / value * 100.0) if value else 0.0,
                 part,
-                self.env._(
-                    "Clawback: %(reference)s no longer counts. %(run)s recomputed on %(net)s credited: "
-                    "%(amount)s (%(detail)s) instead of %(paid)s paid",
-                    reference=reference,
-                    run=statement.run_id.name,
-                    net=format_amount(self.env, net, currency),
-                    amount=format_amount(self.env, recomputed, currency),
-                    detail=detail,
-                    paid=format_amount(self.env, paid, currency),
+                explain.dumps(
+                    [
+                        explain.part(
+                            "clawback",
+                            document=[origin.res_model, origin.res_id],
+                            run=statement.run_id.id,
+                            net=money(net),
+                            amount=money(recomputed),
+                            paid=money(paid),
+                        ),
+                        *detail,
+                    ]
                 ),
                 origin.id,
                 "clawback",
             )
-            for (origin, res_model, res_id, day, value, reference), part in zip(items, parts, strict=True)
+            for (origin, res_model, res_id, day, value, _reference), part in zip(items, parts, strict=True)
         ]

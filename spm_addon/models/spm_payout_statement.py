@@ -1,14 +1,14 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import access, ratios
+from ..tools import access, explain, ratios
 
 # What the run's computation and its buttons write: never typed in. Every other field (the plan's
 # Properties, an administrator's custom fields, the chatter's) follows the user's access rights.
 SERVER_FIELDS = {
     "run_id", "plan_id", "company_id", "currency_id", "state", "date_from", "date_to", "user_id", "team_id",
-    "credited_amount", "target", "attainment", "commission", "rule", "line_ids", "amount", "approved_by_id",
-    "approved_date",
+    "credited_amount", "target", "attainment", "commission", "rule", "rule_data", "line_ids", "amount",
+    "approved_by_id", "approved_date",
 }  # fmt: skip
 
 
@@ -43,7 +43,12 @@ class SpmPayoutStatement(models.Model):
     target = fields.Monetary(currency_field="currency_id", readonly=True)
     attainment = fields.Float(string="Attainment (%)", digits=(16, 1), readonly=True, aggregator="avg")
     commission = fields.Monetary(currency_field="currency_id", readonly=True)
-    rule = fields.Char(string="How", readonly=True)
+    rule_data = fields.Json(
+        string="How (Data)", readonly=True, help="How the commission was computed (tools/explain.py)."
+    )
+    rule = fields.Char(
+        string="How", compute="_compute_rule", help="How the commission was computed, in the reader's language."
+    )
     line_ids = fields.One2many("spm.payout.line", "statement_id", string="Lines", readonly=True)
     amount = fields.Monetary(
         string="To Pay",
@@ -79,6 +84,14 @@ class SpmPayoutStatement(models.Model):
             statement.amount = totals.get(statement, 0.0)
         for statement in self - stored:
             statement.amount = sum(statement.line_ids.mapped("amount"))
+
+    @api.depends("rule_data", "currency_id")
+    @api.depends_context("lang")
+    def _compute_rule(self):
+        for currency, statements in self.grouped("currency_id").items():
+            renderer = explain.Renderer(self.env, currency)
+            for statement in statements:
+                statement.rule = renderer.render(statement.rule_data)
 
     @api.depends("user_id", "run_id")
     def _compute_display_name(self):

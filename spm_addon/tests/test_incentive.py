@@ -65,7 +65,16 @@ class TestIncentive(SpmCommon):
         self.assertAlmostEqual(by_doc[big.id].amount, 6_000.0)
         self.assertAlmostEqual(by_doc[small.id].amount, 1_800.0)
         self.assertEqual(by_doc[big.id].res_model, "sale.order")
-        self.assertIn("12", by_doc[big.id].rule)
+        # the statement explains the tiers (the 130 % position splits 130,000 into 100,000, 20,000 and
+        # 10,000); each line only says its rate: 7,800 / 130,000 = 6 %
+        usd = self.currency.symbol + "\N{NO-BREAK SPACE}"
+        self.assertEqual(
+            statement.rule,
+            f"5 % on {usd}100,000.00, the part from 0 % to 100 % of target; "
+            f"8 % on {usd}20,000.00, the part from 100 % to 120 % of target; "
+            f"12 % on {usd}10,000.00, the part from 120 % of target",
+        )
+        self.assertEqual(by_doc[big.id].rule, "6 % commission")
         self.assertEqual(by_doc[small.id].action_open_document()["res_id"], small.id)
         # payroll xlsx: one row per salesperson, a detail sheet; the statement as a report
         book = openpyxl.load_workbook(io.BytesIO(run._export_xlsx()))
@@ -263,8 +272,16 @@ class TestIncentive(SpmCommon):
         self.assertAlmostEqual(rep2.amount, 4_000.0 + 30.0 + 150.0)
         spif = rep2.line_ids.filtered(lambda line: line.res_model == "sale.order.line")
         self.assertEqual((spif.credited_amount, spif.amount), (3.0, 150.0))
-        self.assertIn("Split credit", rep1.line_ids.filtered(lambda line: line.res_id == shared.id).rule)
-        self.assertTrue(rep1.line_ids.filtered(lambda line: line.res_model == "spm.appraisal"))
+        self.assertEqual(
+            rep1.line_ids.filtered(lambda line: line.res_id == shared.id).rule, "Split credit: 10 % commission"
+        )
+        self.assertEqual(spif.rule, f"SPIF Widget push: 3 x {self.currency.symbol}\N{NO-BREAK SPACE}50.00")
+        bonus = rep1.line_ids.filtered(lambda line: line.res_model == "spm.appraisal")
+        self.assertEqual(bonus.rule, "Bonus for grade S")
+        # the grade's name as the reader reads it
+        self.env["res.lang"]._activate_lang("fr_FR")
+        grade_s.with_context(lang="fr_FR").name = "Supérieur"
+        self.assertEqual(bonus.with_context(lang="fr_FR").rule, "Bonus for grade Supérieur")
 
     def test_dispute_becomes_adjustment_and_what_if(self):
         self._order(self.rep1, 50_000, date(2026, 1, 10))
@@ -368,8 +385,8 @@ class TestIncentive(SpmCommon):
         # tier changes are written in the plan's chatter
         plan.tier_ids[1].rate = 9
         bodies = " ".join(plan.message_ids.mapped("body"))
-        self.assertIn("0-100 5 %", bodies)
-        self.assertIn("100-120 8 % → 100-120 9 %", bodies)
+        self.assertIn("Tiers added: 0 % to 100 %: 5 %, 100 % to 120 %: 8 %, 120 % and above: 12 %", bodies)
+        self.assertIn("Tier changed: 100 % to 120 %: 8 % → 100 % to 120 %: 9 %", bodies)
         plan.tier_ids[1].rate = 8
         self._order(self.rep1, 130_000, date(2026, 3, 1))
         self.assertAlmostEqual(self._statement(self._run(plan), self.rep1).amount, 15_600.0)
@@ -393,7 +410,7 @@ class TestIncentive(SpmCommon):
         # tier scale: 100,000 x (100/130 x 5 % + 20/130 x 8 % + 10/130 x 12 %) = 6,000; services 30,000 x 20 % = 6,000
         self.assertAlmostEqual(statement.attainment, 130.0)
         self.assertAlmostEqual(statement.amount, 12_000.0)
-        service_line = statement.line_ids.filtered(lambda line: "Category rate" in line.rule)
+        service_line = statement.line_ids.filtered(lambda line: line.rule == "Category rate 20 %")
         self.assertAlmostEqual(service_line.amount, 6_000.0)
         self.assertAlmostEqual(service_line.rate, 20.0)
 

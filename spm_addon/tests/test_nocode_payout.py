@@ -198,8 +198,8 @@ class TestNoCodePayout(NoCodeMixin, PayoutCommon):
             self.env.flush_all()
             self.env.cr.execute(
                 """
-                SELECT s.user_id, s.credited_amount, s.target, s.attainment, s.commission, s.amount, s.rule,
-                       l.res_model, l.res_id, l.kind, l.document_date, l.credited_amount, l.rate, l.amount, l.rule
+                SELECT s.user_id, s.credited_amount, s.target, s.attainment, s.commission, s.amount, s.rule_data,
+                       l.res_model, l.res_id, l.kind, l.document_date, l.credited_amount, l.rate, l.amount, l.rule_data
                   FROM spm_payout_line l JOIN spm_payout_statement s ON s.id = l.statement_id
                  WHERE s.run_id = %s
               ORDER BY s.user_id, l.res_model, l.res_id, l.kind

@@ -44,6 +44,12 @@ class TestPayoutClawback(PayoutCommon):
         # January reopened: net 10,000 - 10,000 = 0 earns 0; 0 - 500 paid = -500
         self.assertEqual((clawback.amount, clawback.res_id), (-500.0, order.id))
         self.assertEqual(clawback.origin_line_id, self._origin(january, order))
+        usd = f"{self.currency.symbol}\N{NO-BREAK SPACE}"
+        self.assertEqual(
+            clawback.rule,
+            f"Clawback: reverses {order.name}. January recomputed on {usd}0.00 credited: {usd}0.00 instead of "
+            f"{usd}500.00 paid",
+        )
 
     def test_progressive_tiers(self):
         plan = self._commission_plan(tiers=PROGRESSIVE)
@@ -58,6 +64,15 @@ class TestPayoutClawback(PayoutCommon):
         self.assertEqual(clawback.amount, -2_400.0)
         self.assertEqual(clawback.credited_amount, -50_000.0)
         self.assertEqual(clawback.origin_line_id, self._origin(january, order_b))
+        # its explanation: the reopened period's commission, then how the plan computes it now (70 %:
+        # 70,000 x 50/70 = 50,000 in the first tier, 20,000 in the second)
+        usd = f"{self.currency.symbol}\N{NO-BREAK SPACE}"
+        self.assertEqual(
+            clawback.rule,
+            f"Clawback: reverses {order_b.name}. January recomputed on {usd}70,000.00 credited: {usd}1,800.00 "
+            f"instead of {usd}4,200.00 paid; 2 % on {usd}50,000.00, the part from 0 % to 50 % of target; "
+            f"4 % on {usd}20,000.00, the part from 50 % to 100 % of target",
+        )
         # a draft recomputed claws back once
         february.action_compute()
         self.assertEqual(self._clawbacks(february).amount, -2_400.0)

@@ -57,6 +57,7 @@ class TestPayoutSimulate(PayoutCommon):
                     self.assertEqual(what_if.target, statement.target)
                     self.assertAlmostEqual(what_if.projected_amount, statement.commission, places=2)
                     self.assertAlmostEqual(what_if.attainment, statement.attainment, places=1)
+                    self.assertEqual(what_if.detail, statement.rule)
                 self.assertTrue(any(run.statement_ids.mapped("commission")))
 
     def test_hand_computed_projection(self):
@@ -66,6 +67,12 @@ class TestPayoutSimulate(PayoutCommon):
         what_if = self._simulate(plan, self.rep1, 130_000)
         self.assertEqual(what_if.target, 100_000)  # January's quota, not the year's (January + February)
         self.assertAlmostEqual(what_if.projected_amount, 5_800.0)
+        usd = f"{self.currency.symbol}\N{NO-BREAK SPACE}"
+        self.assertEqual(
+            what_if.detail,
+            f"5 % on {usd}100,000.00, the part from 0 % to 100 % of target; 8 % on {usd}10,000.00, the part "
+            "from 100 % to 120 % of target; attainment capped at 110 %",
+        )
         # without the cap: 100,000 x 5 % + 20,000 x 8 % + 10,000 x 12 % = 7,800; rates 10 % higher: 8,580
         what_if.attainment_cap = 0
         self.assertAlmostEqual(what_if.projected_amount, 7_800.0)

@@ -13,6 +13,7 @@ Odoo's own tables of a fresh database; the addon's models go through ``insert`` 
 
 import contextlib
 import io
+import json
 import re
 import time
 from collections import defaultdict
@@ -207,12 +208,15 @@ def insert(model, columns, rows, refs=None, parent=None, formatted=False):
 
     ``refs``: {column: {reserved id: record id}} for columns pointing to rows of an earlier ``insert``;
     ``parent``: a column pointing to rows of this insert (parents are then created before children).
-    ``formatted``: as in ``copy_rows``. Audit columns are filled as the ORM fills them.
+    ``formatted``: as in ``copy_rows``. Audit columns are filled as the ORM fills them. A Json column
+    takes JSON text (or, unless ``formatted``, a value to write as JSON).
     """
     assert columns[0] == "id"
     rows = list(rows)
     if not rows:
         return {}
+    if not formatted:
+        rows = _json_texts(model, columns, rows)
     names = columns[1:]
     holders = {field.definition.split(".", 1)[0] for field in model._fields.values() if field.type == "properties"}
     containers = {
@@ -237,6 +241,21 @@ def insert(model, columns, rows, refs=None, parent=None, formatted=False):
         ids = [int(row[0]) if formatted else row[0] for row in rows]
         return dict(zip(ids, ids, strict=True))
     return _insert_orm(model, columns, rows, refs or {}, parent, formatted)
+
+
+def _json_texts(model, columns, rows):
+    """Rows with the values of Json columns as JSON text, as COPY takes them."""
+    fields_ = model._fields
+    positions = [position for position, name in enumerate(columns) if name in fields_ and fields_[name].type == "json"]
+    if not positions:
+        return rows
+    return [
+        tuple(
+            json.dumps(value) if position in positions and value is not None and type(value) is not str else value
+            for position, value in enumerate(row)
+        )
+        for row in rows
+    ]
 
 
 def _rounded(model, columns, rows):
@@ -286,6 +305,7 @@ def _insert_orm(model, columns, rows, refs, parent, formatted):
     """The ORM path of ``insert``: ``create`` in batches, a generation of the tree at a time."""
     names = columns[1:]
     derived = {name for name in names if _derived(model._fields[name])}
+    jsons = [name for name in names if model._fields[name].type == "json"]
     decode = _decoder(model, names) if formatted else None
     records = model.sudo().with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
     created = {}
@@ -297,6 +317,9 @@ def _insert_orm(model, columns, rows, refs, parent, formatted):
         for row in pending:
             vals = dict(zip(names, decode(row[1:]) if decode else row[1:], strict=True))
             vals = {name: value for name, value in vals.items() if name not in derived}
+            for name in jsons:  # JSON text, as the COPY path writes it
+                if not decode and isinstance(vals.get(name), str):
+                    vals[name] = json.loads(vals[name])
             for name, mapping in refs.items():
                 if vals.get(name) in mapping:
                     vals[name] = mapping[vals[name]]
@@ -335,6 +358,8 @@ def _decoder(model, names):
                 result.append(value == "t")
             elif kind in ("char", "text", "selection", "html"):
                 result.append(_UNESCAPE.sub(lambda match: _UNESCAPES.get(match[1], match[1]), value))
+            elif kind == "json":
+                result.append(json.loads(_UNESCAPE.sub(lambda match: _UNESCAPES.get(match[1], match[1]), value)))
             else:
                 result.append(value)
         return result

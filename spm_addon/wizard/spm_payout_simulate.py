@@ -3,6 +3,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools import explain
+
 PLAN_RATES = ("rate_type", "flat_rate", "gate", "cap_amount", "attainment_cap")
 
 
@@ -108,6 +110,7 @@ class SpmPayoutSimulate(models.TransientModel):
             attainment, amount, _rate, detail = wizard._virtual_plan()._commission(
                 wizard.credited_amount, wizard.target
             )
+            detail = explain.Renderer(self.env, wizard.plan_id.currency_id).render(detail)
             wizard.attainment, wizard.projected_amount, wizard.detail = attainment, amount, detail
 
     @api.constrains("user_id")
