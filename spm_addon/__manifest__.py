@@ -38,6 +38,7 @@
         "views/spm_menus.xml",
         "report/spm_payout_statement_report.xml",
         "report/spm_quota_report_views.xml",
+        "report/spm_customer_report_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

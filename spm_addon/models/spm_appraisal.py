@@ -64,9 +64,7 @@ class SpmAppraisal(models.Model):
     )
     rank_team = fields.Integer(string="Rank in Team", readonly=True, aggregator="min")
     rank_company = fields.Integer(string="Rank in Company", readonly=True, aggregator="min")
-    properties = fields.Properties(
-        string="Properties", definition="template_id.appraisal_properties_definition", copy=True
-    )
+    properties = fields.Properties(definition="template_id.appraisal_properties_definition", copy=True)
     self_comment = fields.Text(string="Self-Assessment")
     manager_comment = fields.Text(string="Manager's Assessment", tracking=True)
 

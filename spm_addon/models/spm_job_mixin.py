@@ -19,7 +19,7 @@ class SpmJobMixin(models.AbstractModel):
 
     job_id = fields.Many2one("spm.job", string="Background Job", compute="_compute_job_id")
     job_state = fields.Selection(STATES, string="Job Status", compute="_compute_job_id")
-    job_progress = fields.Float(string="Job Progress", compute="_compute_job_id")
+    job_progress = fields.Float(compute="_compute_job_id")
 
     def _compute_job_id(self):
         jobs = (

@@ -36,7 +36,7 @@ class SpmPayoutLine(models.Model):
     credited_amount = fields.Monetary(string="Credited", currency_field="currency_id", readonly=True)
     rate = fields.Float(string="Effective Rate (%)", digits=(16, 4), readonly=True, aggregator="avg")
     amount = fields.Monetary(currency_field="currency_id", readonly=True)
-    rule_data = fields.Json(string="Rule Data", readonly=True, help="How the line was computed (tools/explain.py).")
+    rule_data = fields.Json(readonly=True, help="How the line was computed (tools/explain.py).")
     rule = fields.Char(
         string="Rule and Tier", compute="_compute_rule", help="How the line was computed, in the reader's language."
     )

@@ -1,1 +1,3 @@
 from . import spm_quota_report
+from . import spm_customer_report
+from . import spm_customer_rfm_report

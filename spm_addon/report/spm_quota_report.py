@@ -30,7 +30,7 @@ class SpmQuotaReport(models.Model):
     plan_state = fields.Selection(STATES, string="Plan Status", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     level = fields.Selection(LEVELS, readonly=True)
-    period_type = fields.Selection(PERIOD_TYPES, string="Period Type", readonly=True)
+    period_type = fields.Selection(PERIOD_TYPES, readonly=True)
     date_from = fields.Date(string="Period", readonly=True)
     team_id = fields.Many2one("crm.team", string="Sales Team", readonly=True)
     user_id = fields.Many2one("res.users", string="Salesperson", readonly=True)

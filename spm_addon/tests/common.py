@@ -80,11 +80,12 @@ class SpmCommon(TransactionCase):
         cls.measure_invoiced = cls.env.ref("spm_addon.spm_measure_invoiced_revenue")
 
     @classmethod
-    def _order(cls, user, amount, day, team=None, product=None, confirm=True, currency=None):
-        """A sale order of ``amount`` (untaxed) by ``user`` dated ``day``, confirmed by default."""
+    def _order(cls, user, amount, day, team=None, product=None, confirm=True, currency=None, partner=None):
+        """A sale order of ``amount`` (untaxed) by ``user`` dated ``day`` (to ``partner``, else the
+        customer), confirmed by default."""
         team = team or cls.env["crm.team"].search([("member_ids", "in", [user.id])], limit=1)
         vals = {
-            "partner_id": cls.customer.id,
+            "partner_id": (partner or cls.customer).id,
             "user_id": user.id,
             "team_id": team.id,
             "order_line": [

@@ -55,6 +55,18 @@ EXPECTED = {
         F: (None, False, False, False, False, False),
         A: (True, True, False, False, False, False),
     },
+    "spm.customer.report": {  # customer behaviour: as the orders' salespeople
+        U: (True, False, False, False, False, False),
+        M: (True, False, False, False, False, False),
+        F: (None, False, False, False, False, False),
+        A: (True, True, False, False, False, False),
+    },
+    "spm.customer.rfm.report": {  # customer value: as the salesperson of each customer's last order
+        U: (True, False, False, False, False, False),
+        M: (True, False, False, False, False, False),
+        F: (None, False, False, False, False, False),
+        A: (True, True, False, False, False, False),
+    },
     "spm.quota.adjustment": {  # an audit trail: written by the server only, never deleted
         U: (True, False, False, False, False, False),
         M: (True, False, False, False, False, False),
@@ -203,6 +215,14 @@ class TestAccessMatrix(SpmCommon):
         foreign_categ_plan = categ_plan.copy({"name": "Elsewhere", **c2})
         cls._order(cls.rep1, 10_000, date(2026, 1, 10))
         cls._order(cls.rep3, 20_000, date(2026, 1, 12))
+        own_customer = env["res.partner"].create({"name": "Own Customer"})
+        own_order = cls._order(cls.rep1, 500, date(2026, 1, 11), partner=own_customer)
+        other_order = cls._order(cls.rep3, 600, date(2026, 1, 13))
+        foreign_order = env["sale.order"].create(
+            {"partner_id": cls.customer.id, "user_id": cls.rep5.id, **c2,
+             "order_line": [Command.create({"product_id": cls.product.id, "price_unit": 700, "tax_id": []})]}
+        )  # fmt: skip
+        foreign_order.action_confirm()
         split = env["spm.credit.split"].create(
             {"plan_id": incentive.id, "document_ref": f"sale.order,{cls._order(cls.rep2, 100, date(2026, 1, 3)).id}",
              "share_ids": [Command.create({"user_id": cls.rep2.id, "percent": 100})]}
@@ -247,6 +267,14 @@ class TestAccessMatrix(SpmCommon):
 
         def report(line):
             return env["spm.quota.report"].browse(line.id * 3)
+
+        def customer_row(order):
+            return env["spm.customer.report"].browse(order.id)
+
+        def rfm_row(order):
+            return env["spm.customer.rfm.report"].search(
+                [("partner_id", "=", order.partner_id.id), ("company_id", "=", order.company_id.id)]
+            )
 
         def overview(user):
             return env["spm.overview"].sudo().create({"user_id": user.id})
@@ -300,6 +328,16 @@ class TestAccessMatrix(SpmCommon):
                 {U: report(line_of[cls.rep1]), M: report(line_of[cls.team_a]), F: None, A: report(company_line)},
                 report(line_of[cls.rep3]),
                 report(foreign_line),
+            ),
+            "spm.customer.report": (
+                {U: customer_row(own_order), M: customer_row(own_order), F: None, A: customer_row(own_order)},
+                customer_row(other_order),
+                customer_row(foreign_order),
+            ),
+            "spm.customer.rfm.report": (
+                {U: rfm_row(own_order), M: rfm_row(own_order), F: None, A: rfm_row(own_order)},
+                rfm_row(other_order),
+                rfm_row(foreign_order),
             ),
             "spm.quota.adjustment": (
                 {

@@ -26,6 +26,15 @@ class TestPhoneTour(HttpCase, PayoutCommon):
         self.assertEqual(dispute.comment, "The order was shared with Rep 2.")
         self.assertEqual((dispute.user_id, dispute.state), (self.rep1, "open"))
 
+    def test_manager_reads_the_disputes(self):
+        statement = self._statement(self._january_run(), self.rep1)
+        self.env["spm.payout.dispute"].with_user(self.rep1).create(
+            {"line_id": statement.line_ids[0].id, "comment": "The order was shared with Rep 2."}
+        )
+        self.start_tour(
+            "/odoo/action-spm_addon.spm_payout_dispute_action", "spm_phone_disputes_tour", login="manager_a"
+        )
+
     def test_manager_reads_the_run(self):
         run = self._january_run()
         url = f"/odoo/action-spm_addon.spm_payout_run_action/{run.id}"

@@ -100,3 +100,26 @@ registry.category("web_tour.tours").add("spm_phone_split_tour", {
         inView('.o_field_widget[name="child_ids"] .o_kanban_record:contains("2027 Q4") [name="target"]', "The last quarter's target"),
     ],
 });
+
+registry.category("web_tour.tours").add("spm_phone_disputes_tour", {
+    steps: () => [
+        {
+            content: "The disputes read as cards on a phone",
+            trigger: '.o_kanban_record:contains("The order was shared") [name="state"]',
+        },
+        fitsTheScreen("The disputes"),
+        inView('.o_kanban_record:contains("The order was shared") [name="state"]', "The dispute's status"),
+        // a field without widget renders as text in a card: the disputed line reads as its order
+        inView('.o_kanban_record:contains("The order was shared"):contains("S0")', "The disputed line"),
+        {
+            content: "Open the dispute",
+            trigger: '.o_kanban_record:contains("The order was shared")',
+            run: "click",
+        },
+        {
+            content: "The dispute's form, to accept or reject it",
+            trigger: '.o_form_view .o_field_widget[name="comment"]',
+        },
+        fitsTheScreen("The dispute's form"),
+    ],
+});
