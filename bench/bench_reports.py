@@ -28,7 +28,8 @@ PIVOTS = [
         ["amount:sum", "order_count:sum"],
         f"""SELECT date_trunc('month', date), kind, SUM(amount), COUNT(*) FROM (
               SELECT s.date_order::date AS date, {AMOUNT} AS amount,
-                     CASE WHEN ROW_NUMBER() OVER (PARTITION BY s.company_id, p.commercial_partner_id
+                     CASE WHEN ROW_NUMBER() OVER (PARTITION BY s.company_id,
+                                                               COALESCE(p.commercial_partner_id, p.id)
                                                   ORDER BY s.date_order, s.id) = 1
                           THEN 'new' ELSE 'returning' END AS kind
                 FROM sale_order s JOIN res_partner p ON p.id = s.partner_id WHERE s.state = 'sale') o
@@ -42,8 +43,8 @@ PIVOTS = [
         f"""SELECT r, f, SUM(m) FROM (
               SELECT NTILE(5) OVER (PARTITION BY company_id ORDER BY last, partner) AS r,
                      NTILE(5) OVER (PARTITION BY company_id ORDER BY n, partner) AS f, m FROM (
-                SELECT s.company_id, p.commercial_partner_id AS partner, MAX(s.date_order) AS last, COUNT(*) AS n,
-                       SUM({AMOUNT}) AS m
+                SELECT s.company_id, COALESCE(p.commercial_partner_id, p.id) AS partner, MAX(s.date_order) AS last,
+                       COUNT(*) AS n, SUM({AMOUNT}) AS m
                   FROM sale_order s JOIN res_partner p ON p.id = s.partner_id WHERE s.state = 'sale'
               GROUP BY 1, 2) c) scored
             GROUP BY 1, 2""",

@@ -50,7 +50,7 @@ class SpmCustomerReport(models.Model):
                         THEN 'new' ELSE 'returning' END AS customer_kind
               FROM sale_order s
               JOIN res_partner p ON p.id = s.partner_id
-              JOIN res_partner c ON c.id = p.commercial_partner_id
+              JOIN res_partner c ON c.id = COALESCE(p.commercial_partner_id, p.id)
              WHERE s.state = 'sale'
             """
         )

@@ -49,7 +49,7 @@ class SpmCustomerRfmReport(models.Model):
                        (ARRAY_AGG(s.team_id ORDER BY s.date_order DESC, s.id DESC))[1] AS team_id
                   FROM sale_order s
                   JOIN res_partner p ON p.id = s.partner_id
-                  JOIN res_partner c ON c.id = p.commercial_partner_id
+                  JOIN res_partner c ON c.id = COALESCE(p.commercial_partner_id, p.id)
                  WHERE s.state = 'sale'
               GROUP BY s.company_id, c.id, c.country_id, c.state_id
             ), scored AS (
