@@ -14,6 +14,15 @@ from ..tools import access
 _logger = logging.getLogger(__name__)
 
 
+def _short(number):
+    """A count or a number of days as people write it: 3.2, 4, 30."""
+    return f"{number:g}"
+
+
+def _amount(number):
+    return f"{number:,.2f}"
+
+
 class SpmMonitorRule(models.Model):
     """A process-monitoring rule an administrator writes: what is abnormal (a deal stuck in its stage,
     overdue activities, too few visits, a KPI drop, a customer who stopped ordering) and who follows
@@ -304,12 +313,12 @@ class SpmMonitorRule(models.Model):
                     "figures": self.env._(
                         "%(value)s %(measure)s in the week of %(week)s, norm %(norm)s (median of %(weeks)s weeks); "
                         "alert below %(floor)s.",
-                        value=f"{hit['value']:g}",
+                        value=_short(hit["value"]),
                         measure=measure.name,
                         week=week_start,
-                        norm=f"{hit['norm']:g}",
+                        norm=_short(hit["norm"]),
                         weeks=self.norm_weeks,
-                        floor=f"{hit['floor']:g}",
+                        floor=_short(hit["floor"]),
                     ),
                 }
             )
@@ -329,6 +338,7 @@ class SpmMonitorRule(models.Model):
                 series[user_id][(start.year - first.year) * 12 + start.month - first.month] += value
         members = self._company_users(series)
         names = self._user_names(members)
+        period_key = f"{month:%Y-%m}"
         findings = []
         for user_id, months in series.items():
             if user_id not in members:
@@ -351,16 +361,16 @@ class SpmMonitorRule(models.Model):
                     "res_model": "res.users",
                     "res_id": user_id,
                     "record_name": names[user_id],
-                    "period_key": f"{month:%Y-%m}",
+                    "period_key": period_key,
                     "value": value,
                     "limit_value": limit,
                     "figures": self.env._(
                         "%(measure)s of %(month)s: %(value)s against a usual %(centre)s over the %(months)s months "
                         "before (%(drop).0f%% lower).",
                         measure=self.measure_id.name,
-                        month=f"{month:%Y-%m}",
-                        value=f"{value:,.2f}",
-                        centre=f"{centre:,.2f}",
+                        month=period_key,
+                        value=_amount(value),
+                        centre=_amount(centre),
                         months=self.history_months,
                         drop=(centre - value) / centre * 100.0 if centre else 0.0,
                     ),
@@ -415,8 +425,8 @@ class SpmMonitorRule(models.Model):
                         "(alert after %(due)s days).",
                         days=hit["days_since"],
                         last=hit["last_order"],
-                        interval=f"{hit['interval']:g}",
-                        due=f"{hit['interval'] + self.grace_days:g}",
+                        interval=_short(hit["interval"]),
+                        due=_short(hit["interval"] + self.grace_days),
                     ),
                 }
             )
