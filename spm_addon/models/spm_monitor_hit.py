@@ -67,7 +67,14 @@ class SpmMonitorHit(models.Model):
     @api.model
     def _raise(self, rule, findings, today):
         """Create the hits of ``findings`` not raised yet (same rule, record and period) and one activity
-        each, for the salesperson or their manager, with the figures in its note."""
+        each, for the salesperson or their manager, with the figures in its note. The rule's open hits
+        it no longer finds (the deal moved on, the customer ordered, the week is over) are closed; their
+        activities stay with their owners."""
+        found = {(f["res_model"], f["res_id"], f["period_key"]) for f in findings}
+        still_open = self.search_fetch(
+            [("rule_id", "=", rule.id), ("state", "=", "open")], ["res_model", "res_id", "period_key"]
+        )
+        still_open.filtered(lambda hit: (hit.res_model, hit.res_id, hit.period_key) not in found).state = "closed"
         if not findings:
             return self.browse()
         known = {

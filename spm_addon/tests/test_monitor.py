@@ -99,6 +99,11 @@ class TestMonitorStageAging(MonitorCommon):
         later = rule._run(self.today)
         self.assertEqual((later.res_id, later.value, later.limit_value), (slow_stage.id, 70, 60))
         self.assertEqual(self._activities(slow_stage).user_id, self.manager_a)
+        # the stuck deal moves on: the rule no longer finds it and closes its hit, the other stays open
+        stuck.stage_id = self.stage_proposition
+        self.assertFalse(rule._run(self.today))
+        self.assertEqual(hits.state, "closed")
+        self.assertEqual(later.state, "open")
 
     def test_won_and_unassigned_deals_are_not_watched(self):
         won_stage = self.env["crm.stage"].create({"name": "Monitor Won", "is_won": True})
