@@ -129,17 +129,20 @@ class SpmMonitorHit(models.Model):
         activity_type = rule.activity_type_id or self.env.ref("spm_addon.mail_activity_type_spm_monitor")
         deadline = today + timedelta(days=activity_type.delay_count or 0)
         model_ids = {}
+        records = {}
         vals_list = []
         for hit in self:
             on_record = isinstance(self.env[hit.res_model], self.pool["mail.activity.mixin"])
             model = hit.res_model if on_record else self._name
             if model not in model_ids:
                 model_ids[model] = self.env["ir.model"]._get_id(model)
+            res_id = hit.res_id if on_record else hit.id
+            records.setdefault(model, []).append(res_id)
             user = hit.manager_id if rule.responsible == "manager" and hit.manager_id else hit.person_id
             vals_list.append(
                 {
                     "res_model_id": model_ids[model],
-                    "res_id": hit.res_id if on_record else hit.id,
+                    "res_id": res_id,
                     "activity_type_id": activity_type.id,
                     "user_id": user.id,
                     "date_deadline": deadline,
@@ -147,6 +150,9 @@ class SpmMonitorHit(models.Model):
                     "note": hit.figures,
                 }
             )
+        # the activities name their records one by one: read the names of all at once first
+        for model, res_ids in records.items():
+            self.env[model].sudo().browse(res_ids).mapped("display_name")
         activities = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
         for hit, activity in zip(self, activities, strict=True):
             hit.activity_id = activity

@@ -390,7 +390,7 @@ class SpmMonitorRule(models.Model):
                        COALESCE(customer.user_id, (array_agg(so.user_id ORDER BY so.date_order DESC))[1])
                   FROM sale_order so
                   JOIN res_partner buyer ON buyer.id = so.partner_id
-                  JOIN res_partner customer ON customer.id = buyer.commercial_partner_id
+                  JOIN res_partner customer ON customer.id = COALESCE(buyer.commercial_partner_id, buyer.id)
                  WHERE so.state = 'sale' AND so.company_id = %(company)s AND so.date_order >= %(since)s
               GROUP BY customer.id, customer.name, customer.user_id
                 HAVING COUNT(DISTINCT so.date_order::date) >= %(min_orders)s
