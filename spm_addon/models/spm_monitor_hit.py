@@ -16,6 +16,7 @@ class SpmMonitorHit(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "date desc, id desc"
     _rec_name = "record_name"
+    _mail_post_access = "read"  # whoever sees an alert may comment on it
 
     rule_id = fields.Many2one("spm.monitor.rule", required=True, ondelete="cascade", index=True, readonly=True)
     kind = fields.Selection(related="rule_id.kind", store=True)
