@@ -183,10 +183,9 @@ class SpmMonitorRule(models.Model):
         return hits
 
     def _company_users(self, user_ids):
-        """The ids among ``user_ids`` of internal users of the rule's company."""
-        users = self.env["res.users"].with_context(active_test=False)
+        """The ids among ``user_ids`` of the active internal users of the rule's company."""
         return set(
-            users._search(
+            self.env["res.users"]._search(
                 [("id", "in", list(user_ids)), ("share", "=", False), ("company_ids", "in", self.company_id.ids)]
             )
         )

@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import Form, tagged
 
 from .common import SpmCommon
 
@@ -223,6 +223,25 @@ class TestMonitorPeople(MonitorCommon):
         self.assertEqual((hits.person_id, hits.value, hits.limit_value), (self.rep1, 1, 3.2))
         self.assertIn("norm 4", hits.figures)
         self.assertFalse(rule._run(self.today))
+
+    def test_administrator_writes_a_rule_in_the_form(self):
+        with Form(self.Rule.with_user(self.spm_admin)) as form:
+            form.name = "Deals stuck in Proposition"
+            self.assertEqual(form.kind, "stage_aging")
+            form.stage_days = 20
+            with form.stage_limit_ids.new() as limit:
+                limit.stage_id = self.stage_proposition
+                limit.days = 45
+            form.responsible = "manager"
+        rule = form.record
+        self.assertEqual((rule.stage_days, rule.stage_limit_ids.days, rule.company_id), (20, 45, self.company))
+        self.assertEqual(rule.activity_type_id, self.activity_type)
+        with Form(self.Rule.with_user(self.spm_admin)) as form:
+            form.name = "Revenue drop"
+            form.kind = "kpi_drop"
+            form.measure_id = self.measure_sales
+            form.drop_method = "ewma"
+        self.assertEqual(form.record.measure_id, self.measure_sales)
 
     def test_parameters_are_checked(self):
         with self.assertRaises(ValidationError):
