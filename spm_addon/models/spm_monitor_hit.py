@@ -33,7 +33,8 @@ class SpmMonitorHit(models.Model):
     date = fields.Date(required=True, readonly=True, index=True)
     value = fields.Float(readonly=True, help="The figure found: days, count, visits, amount.")
     limit_value = fields.Float(string="Limit", readonly=True, help="The figure's limit or norm.")
-    figures = fields.Text(readonly=True)
+    figure_values = fields.Json(readonly=True, help="The figures found, as numbers, dates and ids.")
+    figures = fields.Text(compute="_compute_figures", help="The figures found, in the reader's language.")
     activity_id = fields.Many2one("mail.activity", string="Activity", ondelete="set null", readonly=True)
     state = fields.Selection([("open", "Open"), ("closed", "Closed")], default="open", required=True, readonly=True)
 
@@ -44,6 +45,12 @@ class SpmMonitorHit(models.Model):
             "A rule finds a record once per period.",
         ),
     ]
+
+    @api.depends("kind", "figure_values")
+    @api.depends_context("lang")
+    def _compute_figures(self):
+        for hit in self:
+            hit.figures = hit._render_figures() if hit.figure_values else False
 
     # Actions
 
@@ -128,6 +135,7 @@ class SpmMonitorHit(models.Model):
         """One activity per hit, on the record found when it takes activities (a deal, a customer), else
         on the hit."""
         activity_type = rule.activity_type_id or self.env.ref("spm_addon.mail_activity_type_spm_monitor")
+        lang_of = {user: user.lang for user in (self.person_id | self.manager_id)}
         deadline = today + timedelta(days=activity_type.delay_count or 0)
         model_ids = {}
         records = {}
@@ -140,6 +148,8 @@ class SpmMonitorHit(models.Model):
             res_id = hit.res_id if on_record else hit.id
             records.setdefault(model, []).append(res_id)
             user = hit.manager_id if rule.responsible == "manager" and hit.manager_id else hit.person_id
+            # in the language of whoever follows up
+            local = hit.with_context(lang=lang_of[user] or self.env.lang)
             vals_list.append(
                 {
                     "res_model_id": model_ids[model],
@@ -147,8 +157,8 @@ class SpmMonitorHit(models.Model):
                     "activity_type_id": activity_type.id,
                     "user_id": user.id,
                     "date_deadline": deadline,
-                    "summary": self.env._("%(rule)s: %(record)s", rule=rule.name, record=hit.record_name),
-                    "note": hit.figures,
+                    "summary": local.env._("%(rule)s: %(record)s", rule=local.rule_id.name, record=hit.record_name),
+                    "note": local.figures,
                 }
             )
         # the activities name their records one by one: read the names of all at once first
@@ -157,3 +167,64 @@ class SpmMonitorHit(models.Model):
         activities = self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
         for hit, activity in zip(self, activities, strict=True):
             hit.activity_id = activity
+
+    def _render_figures(self):
+        """The hit's figures as a sentence in the current language."""
+        self.ensure_one()
+        values = self.figure_values
+        if self.kind == "stage_aging":
+            stage = self.env["crm.stage"].sudo().browse(values["stage_id"]).exists()
+            return self.env._(
+                "%(days)s days in stage %(stage)s since %(since)s, limit %(limit)s days (%(over)s days over).",
+                days=values["days"],
+                stage=stage.name or "?",
+                since=values["since"],
+                limit=values["limit"],
+                over=values["over"],
+            )
+        if self.kind == "overdue_activity":
+            return self.env._(
+                "%(count)s activities overdue by more than %(days)s days, the oldest due %(oldest)s.",
+                count=values["count"],
+                days=values["days"],
+                oldest=values["oldest"],
+            )
+        measure = self.env["spm.measure"].sudo().browse(values.get("measure_id")).exists()
+        if self.kind == "visits_below_norm":
+            return self.env._(
+                "%(value)s %(measure)s in the week of %(week)s, norm %(norm)s (median of %(weeks)s weeks); "
+                "alert below %(floor)s.",
+                value=_short(values["value"]),
+                measure=measure.name or "?",
+                week=values["week"],
+                norm=_short(values["norm"]),
+                weeks=values["weeks"],
+                floor=_short(values["floor"]),
+            )
+        if self.kind == "kpi_drop":
+            return self.env._(
+                "%(measure)s of %(month)s: %(value)s against a usual %(centre)s over the %(months)s months "
+                "before (%(drop).0f%% lower).",
+                measure=measure.name or "?",
+                month=values["month"],
+                value=_amount(values["value"]),
+                centre=_amount(values["centre"]),
+                months=values["months"],
+                drop=values["drop"],
+            )
+        return self.env._(
+            "No order for %(days)s days since %(last)s; usually every %(interval)s days (alert after %(due)s days).",
+            days=values["days"],
+            last=values["last"],
+            interval=_short(values["interval"]),
+            due=_short(values["due"]),
+        )
+
+
+def _short(number):
+    """A count or a number of days as people write it: 3.2, 4, 30."""
+    return f"{number:g}"
+
+
+def _amount(number):
+    return f"{number:,.2f}"

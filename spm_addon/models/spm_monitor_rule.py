@@ -14,15 +14,6 @@ from ..tools import access
 _logger = logging.getLogger(__name__)
 
 
-def _short(number):
-    """A count or a number of days as people write it: 3.2, 4, 30."""
-    return f"{number:g}"
-
-
-def _amount(number):
-    return f"{number:,.2f}"
-
-
 class SpmMonitorRule(models.Model):
     """A process-monitoring rule an administrator writes: what is abnormal (a deal stuck in its stage,
     overdue activities, too few visits, a KPI drop, a customer who stopped ordering) and who follows
@@ -230,14 +221,13 @@ class SpmMonitorRule(models.Model):
                     "period_key": f"{lead.stage_id.id}:{lead.date_last_stage_update:%Y-%m-%d %H:%M:%S}",
                     "value": hit["days"],
                     "limit_value": hit["limit"],
-                    "figures": self.env._(
-                        "%(days)s days in stage %(stage)s since %(since)s, limit %(limit)s days (%(over)s days over).",
-                        days=hit["days"],
-                        stage=lead.stage_id.name,
-                        since=lead.date_last_stage_update.date(),
-                        limit=hit["limit"],
-                        over=hit["over"],
-                    ),
+                    "figure_values": {
+                        "days": hit["days"],
+                        "stage_id": lead.stage_id.id,
+                        "since": str(lead.date_last_stage_update.date()),
+                        "limit": hit["limit"],
+                        "over": hit["over"],
+                    },
                 }
             )
         return findings
@@ -270,12 +260,7 @@ class SpmMonitorRule(models.Model):
                     "period_key": f"{week[0]}-W{week[1]:02d}",
                     "value": count,
                     "limit_value": self.min_count,
-                    "figures": self.env._(
-                        "%(count)s activities overdue by more than %(days)s days, the oldest due %(oldest)s.",
-                        count=count,
-                        days=self.overdue_days,
-                        oldest=oldest,
-                    ),
+                    "figure_values": {"count": count, "days": self.overdue_days, "oldest": str(oldest)},
                 }
             )
         return findings
@@ -309,16 +294,14 @@ class SpmMonitorRule(models.Model):
                     "period_key": f"{iso[0]}-W{iso[1]:02d}",
                     "value": hit["value"],
                     "limit_value": hit["floor"],
-                    "figures": self.env._(
-                        "%(value)s %(measure)s in the week of %(week)s, norm %(norm)s (median of %(weeks)s weeks); "
-                        "alert below %(floor)s.",
-                        value=_short(hit["value"]),
-                        measure=measure.name,
-                        week=week_start,
-                        norm=_short(hit["norm"]),
-                        weeks=self.norm_weeks,
-                        floor=_short(hit["floor"]),
-                    ),
+                    "figure_values": {
+                        "value": hit["value"],
+                        "measure_id": measure.id,
+                        "week": str(week_start),
+                        "norm": hit["norm"],
+                        "weeks": self.norm_weeks,
+                        "floor": hit["floor"],
+                    },
                 }
             )
         return findings
@@ -363,16 +346,14 @@ class SpmMonitorRule(models.Model):
                     "period_key": period_key,
                     "value": value,
                     "limit_value": limit,
-                    "figures": self.env._(
-                        "%(measure)s of %(month)s: %(value)s against a usual %(centre)s over the %(months)s months "
-                        "before (%(drop).0f%% lower).",
-                        measure=self.measure_id.name,
-                        month=period_key,
-                        value=_amount(value),
-                        centre=_amount(centre),
-                        months=self.history_months,
-                        drop=(centre - value) / centre * 100.0 if centre else 0.0,
-                    ),
+                    "figure_values": {
+                        "measure_id": self.measure_id.id,
+                        "month": period_key,
+                        "value": value,
+                        "centre": centre,
+                        "months": self.history_months,
+                        "drop": (centre - value) / centre * 100.0 if centre else 0.0,
+                    },
                 }
             )
         return findings
@@ -419,14 +400,12 @@ class SpmMonitorRule(models.Model):
                     "period_key": f"{hit['last_order']:%Y-%m-%d}",
                     "value": hit["days_since"],
                     "limit_value": hit["interval"] + self.grace_days,
-                    "figures": self.env._(
-                        "No order for %(days)s days since %(last)s; usually every %(interval)s days "
-                        "(alert after %(due)s days).",
-                        days=hit["days_since"],
-                        last=hit["last_order"],
-                        interval=_short(hit["interval"]),
-                        due=_short(hit["interval"] + self.grace_days),
-                    ),
+                    "figure_values": {
+                        "days": hit["days_since"],
+                        "last": str(hit["last_order"]),
+                        "interval": hit["interval"],
+                        "due": hit["interval"] + self.grace_days,
+                    },
                 }
             )
         return findings

@@ -105,6 +105,18 @@ class TestMonitorStageAging(MonitorCommon):
         self.assertEqual(hits.state, "closed")
         self.assertEqual(later.state, "open")
 
+    def test_activity_in_the_language_of_its_owner(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["spm_addon"], ["zh_CN"], overwrite=True)
+        self.rep2.lang = "zh_CN"
+        stuck = self._lead("Stuck deal", self.rep2, self.stage_new, 45)
+        rule = self.Rule.create({"name": "Deals stuck", "kind": "stage_aging", "stage_days": 30})
+        hit = rule._run(self.today)
+        # 45 days in stage, limit 30, 15 over: rep2 reads Chinese, the list reads each reader's language
+        self.assertIn("停留 45 天，上限 30 天（超出 15 天）", self._activities(stuck).note)
+        self.assertIn("45 days in stage Monitor New", hit.with_context(lang="en_US").figures)
+        self.assertIn("停留 45 天", hit.with_context(lang="zh_CN").figures)
+
     def test_won_and_unassigned_deals_are_not_watched(self):
         won_stage = self.env["crm.stage"].create({"name": "Monitor Won", "is_won": True})
         self._lead("Won long ago", self.rep1, won_stage, 90)
