@@ -49,8 +49,15 @@ class SpmMonitorHit(models.Model):
     @api.depends("kind", "figure_values")
     @api.depends_context("lang")
     def _compute_figures(self):
+        # the stages and measures named, read at once (and gone ones left out)
+        values = [hit.figure_values or {} for hit in self]
+        names = {
+            (model, record.id): record.name
+            for model, key in (("crm.stage", "stage_id"), ("spm.measure", "measure_id"))
+            for record in self.env[model].sudo().browse({v[key] for v in values if v.get(key)}).exists()
+        }
         for hit in self:
-            hit.figures = hit._render_figures() if hit.figure_values else False
+            hit.figures = hit._render_figures(names) if hit.figure_values else False
 
     # Actions
 
@@ -168,16 +175,16 @@ class SpmMonitorHit(models.Model):
         for hit, activity in zip(self, activities, strict=True):
             hit.activity_id = activity
 
-    def _render_figures(self):
-        """The hit's figures as a sentence in the current language."""
+    def _render_figures(self, names):
+        """The hit's figures as a sentence in the current language; ``names``: {(model, id): name} of the
+        stages and measures they name."""
         self.ensure_one()
         values = self.figure_values
         if self.kind == "stage_aging":
-            stage = self.env["crm.stage"].sudo().browse(values["stage_id"]).exists()
             return self.env._(
                 "%(days)s days in stage %(stage)s since %(since)s, limit %(limit)s days (%(over)s days over).",
                 days=values["days"],
-                stage=stage.name or "?",
+                stage=names.get(("crm.stage", values["stage_id"]), "?"),
                 since=values["since"],
                 limit=values["limit"],
                 over=values["over"],
@@ -189,13 +196,13 @@ class SpmMonitorHit(models.Model):
                 days=values["days"],
                 oldest=values["oldest"],
             )
-        measure = self.env["spm.measure"].sudo().browse(values.get("measure_id")).exists()
+        measure = names.get(("spm.measure", values.get("measure_id")), "?")
         if self.kind == "visits_below_norm":
             return self.env._(
                 "%(value)s %(measure)s in the week of %(week)s, norm %(norm)s (median of %(weeks)s weeks); "
                 "alert below %(floor)s.",
                 value=_short(values["value"]),
-                measure=measure.name or "?",
+                measure=measure,
                 week=values["week"],
                 norm=_short(values["norm"]),
                 weeks=values["weeks"],
@@ -205,7 +212,7 @@ class SpmMonitorHit(models.Model):
             return self.env._(
                 "%(measure)s of %(month)s: %(value)s against a usual %(centre)s over the %(months)s months "
                 "before (%(drop).0f%% lower).",
-                measure=measure.name or "?",
+                measure=measure,
                 month=values["month"],
                 value=_amount(values["value"]),
                 centre=_amount(values["centre"]),
