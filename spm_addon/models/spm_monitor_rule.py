@@ -201,7 +201,6 @@ class SpmMonitorRule(models.Model):
                 ("company_id", "=", self.company_id.id),
                 ("user_id", "!=", False),
                 ("stage_id.is_won", "=", False),
-                ("probability", "<", 100),
                 *stage_domain,
             ],
             ["name", "user_id", "stage_id", "date_last_stage_update"],

@@ -4,7 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, fields
 from odoo.exceptions import AccessError, ValidationError
-from odoo.tests import Form, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 from .common import SpmCommon
 
@@ -203,11 +203,33 @@ class TestMonitorPeople(MonitorCommon):
         self.customer.activity_schedule(
             activity_type_id=todo.id, user_id=self.rep4.id, date_deadline=self.today - timedelta(days=10)
         )
-        # overdue by more than 3 days: rep5's of 10 and 5 days (2, the minimum), rep4's one (below it)
-        rule = self.Rule.create({"name": "Overdue", "kind": "overdue_activity", "overdue_days": 3, "min_count": 2})
-        hits = rule._run(self.today)
-        self.assertEqual((hits.person_id, hits.value), (self.rep5, 2))
-        self.assertIn(f"the oldest due {self.today - timedelta(days=10)}", hits.figures)
+        # a salesperson in no team: their employee's manager follows up
+        solo = new_test_user(self.env, "solo", groups="sales_team.group_sale_salesman,spm_addon.group_spm_user")
+        boss = self.env["hr.employee"].create({"name": "Boss", "user_id": self.manager_a.id})
+        self.env["hr.employee"].create({"name": "Solo", "user_id": solo.id, "parent_id": boss.id})
+        for days_ago in (8, 9):
+            self.customer.activity_schedule(
+                activity_type_id=todo.id, user_id=solo.id, date_deadline=self.today - timedelta(days=days_ago)
+            )
+        # overdue by more than 3 days: rep5's of 10 and 5 days (2, the minimum), rep4's one (below it),
+        # solo's two
+        rule = self.Rule.create(
+            {
+                "name": "Overdue",
+                "kind": "overdue_activity",
+                "overdue_days": 3,
+                "min_count": 2,
+                "responsible": "manager",
+            }
+        )
+        hits = rule._run(self.today).sorted(lambda h: h.person_id.id)
+        self.assertEqual(hits.person_id, self.rep5 | solo)
+        self.assertEqual(hits.mapped("value"), [2, 2])
+        hit5 = hits.filtered(lambda h: h.person_id == self.rep5)
+        self.assertIn(f"the oldest due {self.today - timedelta(days=10)}", hit5.figures)
+        # rep5's team (C) is led by spm_admin; solo has no team, their employee's manager is Mia
+        self.assertEqual(self._activities(hit5).user_id, self.spm_admin)
+        self.assertEqual(self._activities(hits - hit5).user_id, self.manager_a)
         self.assertFalse(rule._run(self.today))
 
     def test_visits_below_norm(self):
