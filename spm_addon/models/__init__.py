@@ -38,3 +38,6 @@ from . import spm_payout_dispute
 from . import crm_lead
 from . import spm_incentive_category_rate
 from . import spm_overview
+from . import spm_monitor_rule
+from . import spm_monitor_stage_limit
+from . import spm_monitor_hit

@@ -36,6 +36,8 @@ EXPECTED = {
     "spm.credit.split.share": CONFIG,
     "spm.quota.plan": CONFIG,
     "spm.appraisal.campaign": CONFIG,
+    "spm.monitor.rule": CONFIG,
+    "spm.monitor.stage.limit": CONFIG,
     #                     own    other  foreign create write  unlink
     "spm.payout.run": {
         U: READ_ONLY,
@@ -126,6 +128,12 @@ EXPECTED = {
         M: (True, False, False, False, True, False),  # overview it is never changes)
         F: (True, False, False, False, True, False),
         A: (True, False, False, False, True, False),
+    },
+    "spm.monitor.hit": {  # alerts: raised by the server; salespeople their own, managers their teams'
+        U: (True, False, False, False, False, False),
+        M: (True, False, False, False, False, False),
+        F: (None, False, False, False, False, False),
+        A: (True, True, False, True, True, True),
     },
     "spm.payout.simulate": {  # What-If: each user their own simulations
         U: (True, False, False, True, True, True),
@@ -295,6 +303,22 @@ class TestAccessMatrix(SpmCommon):
         honour = env["spm.honour.rule"].search([], limit=1)
         foreign_honour = honour.copy({"name": "Elsewhere", **c2})
 
+        # monitoring: a rule with a stage limit, alerts of rep1 (team A) and rep3 (team B), and elsewhere
+        stage = env["crm.stage"].create({"name": "Matrix stage"})
+        monitor_rule = env["spm.monitor.rule"].create(
+            {"name": "Stalled", "stage_limit_ids": [Command.create({"stage_id": stage.id, "days": 10})]}
+        )
+        foreign_monitor_rule = monitor_rule.copy({"name": "Elsewhere", **c2})
+        foreign_monitor_rule.stage_limit_ids = [Command.create({"stage_id": stage.id, "days": 10})]
+
+        def alert(rule, rep, team):
+            return env["spm.monitor.hit"].create(
+                {"rule_id": rule.id, "person_id": rep.id, "team_id": team.id, "manager_id": team.user_id.id,
+                 "res_model": "res.users", "res_id": rep.id, "period_key": "2026-W01", "date": date(2026, 1, 5)}
+            )  # fmt: skip
+
+        alert_rep1 = alert(monitor_rule, cls.rep1, cls.team_a)
+
         def config(record, foreign):
             return {role: record for role in cls.roles}, record, foreign
 
@@ -317,6 +341,13 @@ class TestAccessMatrix(SpmCommon):
             "spm.credit.split": config(split, foreign_split),
             "spm.credit.split.share": config(split.share_ids[0], foreign_split.share_ids[0]),
             "spm.quota.plan": config(plan, foreign_plan),
+            "spm.monitor.rule": config(monitor_rule, foreign_monitor_rule),
+            "spm.monitor.stage.limit": config(monitor_rule.stage_limit_ids, foreign_monitor_rule.stage_limit_ids),
+            "spm.monitor.hit": (
+                {U: alert_rep1, M: alert_rep1, F: None, A: alert_rep1},
+                alert(monitor_rule, cls.rep3, cls.team_b),
+                alert(foreign_monitor_rule, cls.rep5, cls.team_c),
+            ),
             "spm.appraisal.campaign": config(campaign, foreign_campaign),
             "spm.payout.run": config(run, foreign_run),
             "spm.quota.line": (
