@@ -33,6 +33,7 @@ class SpmOverview(models.Model):
     to_approve_count = fields.Integer(string="Statements to Approve", compute="_compute_team")
     dispute_count = fields.Integer(string="Open Disputes", compute="_compute_team")
     review_count = fields.Integer(string="Appraisals to Review", compute="_compute_team")
+    alert_count = fields.Integer(string="Open Alerts", compute="_compute_team")
     team_line_ids = fields.Many2many("spm.quota.line", string="Teams This Period", compute="_compute_period")
     plan_ids = fields.Many2many("spm.quota.plan", string="Active Quota Plans", compute="_compute_period")
     to_lock_count = fields.Integer(string="Runs to Lock", compute="_compute_period")
@@ -72,11 +73,13 @@ class SpmOverview(models.Model):
         to_approve = Statement.search_count(waiting) if access.has(self.env, "manager") else 0
         disputes = self.env["spm.payout.dispute"].search_count([("state", "=", "open"), ("user_id", "!=", uid)])
         reviews = self.env["spm.appraisal"].search_count([("state", "=", "review"), ("manager_user_id", "=", uid)])
+        alerts = self.env["spm.monitor.hit"].search_count([("state", "=", "open")])  # as the rules let them read
         for overview in self:
             overview.behind_line_ids = behind
             overview.to_approve_count = to_approve
             overview.dispute_count = disputes
             overview.review_count = reviews
+            overview.alert_count = alerts
 
     def _compute_period(self):
         teams = self._current([("level", "=", "team"), ("period_type", "=", "plan")])
@@ -139,6 +142,9 @@ class SpmOverview(models.Model):
         return self._open(
             "spm_addon.spm_appraisal_action", [("state", "=", "review"), ("manager_user_id", "=", self.env.uid)]
         )
+
+    def action_open_alerts(self):
+        return self._open("spm_addon.spm_monitor_hit_action", [("state", "=", "open")])
 
     def action_open_to_lock(self):
         return self._open("spm_addon.spm_payout_run_action", [("state", "=", "approved")])

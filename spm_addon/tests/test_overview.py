@@ -105,3 +105,31 @@ class TestOverviewPayouts(PayoutWorld):
             self.rep3 | self.rep4,
         )
         self.assertEqual(counts[self.finance].to_lock_count, 0)
+
+
+@tagged("post_install", "-at_install")
+class TestOverviewAlerts(SpmCommon):
+    """The overview counts the open monitoring alerts its user may read, and opens them."""
+
+    def test_open_alerts(self):
+        rule = self.env["spm.monitor.rule"].create({"name": "Deals stuck", "kind": "stage_aging", "stage_days": 30})
+        Hit = self.env["spm.monitor.hit"]
+        for person, team, key in ((self.rep1, self.team_a, "a"), (self.rep3, self.team_b, "b")):
+            Hit.create(
+                {"rule_id": rule.id, "person_id": person.id, "team_id": team.id, "manager_id": team.user_id.id,
+                 "res_model": "res.users", "res_id": person.id, "period_key": key, "date": TODAY}
+            )  # fmt: skip
+        Hit.create(  # closed: the deal moved on
+            {"rule_id": rule.id, "person_id": self.rep1.id, "team_id": self.team_a.id, "res_model": "res.users",
+             "res_id": self.rep1.id, "period_key": "old", "date": TODAY, "state": "closed"}
+        )  # fmt: skip
+        counts = {}
+        for user in (self.rep1, self.manager_a, self.spm_admin):
+            action = self.env["spm.overview"].with_user(user).action_open_mine()
+            overview = self.env["spm.overview"].with_user(user).browse(action["res_id"])
+            counts[user] = overview.alert_count
+        # rep 1 their own open alert, manager A their team's (rep 1), the administrator both
+        self.assertEqual(counts, {self.rep1: 1, self.manager_a: 1, self.spm_admin: 2})
+        action = overview.action_open_alerts()
+        self.assertEqual(action["res_model"], "spm.monitor.hit")
+        self.assertEqual(len(Hit.with_user(self.spm_admin).search(action["domain"])), 2)
