@@ -566,7 +566,7 @@ class Generator:
             if order["state"] == "sale":
                 order["value"] = sum(qty * price for __, qty, price in order["lines"])
                 month_values[order["month"]] += order["value"]
-        unit = sum(month_values) / sum(month_weights)  # sales of a unit of level
+        unit = sum(month_values) / (sum(month_weights) or 1.0)  # sales of a unit of level
         owed = [0.0] * len(self.reps)  # sales due to each salesperson and not yet given, over the months
         for index, month_orders in enumerate(by_month):
             weights = [rep_levels[index] for rep_levels in levels]
