@@ -11,11 +11,15 @@ PostgreSQL ``COPY`` on ids reserved from their sequences: the bench scale (10,00
 hours. The rows are complete enough for Odoo's views, ``_read_group`` and the Sales and Invoicing
 analysis reports. Scales count order lines of confirmed orders, one line per product and order.
 
-Realism: a Chinese New Year dip and a year-end peak, about 15 % growth a year, salespeople of unequal
-skill (log-normal), new hires ramping up over six months, a few underperformers, teams of unequal
-size, a share of orders in US dollars.
+Realism: each salesperson sells at a steady level of their own (log-normal skill, a few underperformers),
+shaped by the company's year (a Chinese New Year dip and a year-end peak), growing about 8 % a year, a few of
+them much better or worse this year than the last; their months vary by about 15 %. New hires ramp up
+over six months, teams are of unequal size, a share of orders is in US dollars. Orders are drawn at random
+and each confirmed one goes to the salesperson furthest behind their sales of the months so far, so that
+last year's sales tell this year's (history-based targets) without per-line work.
 """
 
+import heapq
 import io
 import math
 import random
@@ -23,6 +27,7 @@ import time
 from datetime import date, datetime, timedelta
 
 from odoo import Command
+from odoo.tools import SQL
 
 from ..tools.bulk import checks_after_load, copy_text, reserve_ids
 
@@ -40,7 +45,9 @@ SCALES = {
     },
 }
 MONTH_SEASON = {1: 0.8, 2: 0.55, 3: 0.95, 4: 1.0, 5: 1.0, 6: 1.1, 7: 0.9, 8: 0.9, 9: 1.05, 10: 1.0, 11: 1.2, 12: 1.45}
-YEARLY_GROWTH = 0.15
+GROWTH = (0.075, 0.06)  # a salesperson's yearly growth: mean and spread
+SURPRISES = 0.08  # the share of salespeople (not new hires) whose last year is much worse or much better
+NOISE = 0.15  # how much a salesperson's month varies around their level
 SURNAMES = "Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He Lin Luo Gao".split()
 GIVEN = "Wei Fang Min Jing Lei Jun Yan Hui Qiang Li Na Tao Ming Chao Xin Yu Hao Ting Bo Lan".split()
 CITIES = "Shanghai Beijing Shenzhen Guangzhou Hangzhou Chengdu Wuhan Nanjing Suzhou Xiamen".split()
@@ -59,10 +66,28 @@ TEAM_NAMES = [
     "Online",
     "Government",
 ]
+TEAM_NAMES_ZH = ["华东", "华北", "华南", "华西", "大客户", "渠道合作", "线上", "政府"]
 SALESMAN_GROUP = "sales_team.group_sale_salesman"
 SPM_USER_GROUP = "spm_addon.group_spm_user"
 MARKER = "spm_addon.populate_seed"
 AUDIT = ["create_uid", "create_date", "write_uid", "write_date"]
+
+
+def add_translations(records, fname, values, lang="zh_CN"):
+    """Give the translatable ``fname`` of ``records`` their ``values`` in ``lang``, installed or not (the
+    ORM translates into installed languages only): what users of that language will read."""
+    records.env.cr.execute(
+        SQL(
+            "UPDATE %(table)s t SET %(field)s = t.%(field)s || jsonb_build_object(%(lang)s, v.value) "
+            "FROM (SELECT unnest(%(ids)s) AS id, unnest(%(values)s) AS value) v WHERE t.id = v.id",
+            table=SQL.identifier(records._table),
+            field=SQL.identifier(fname),
+            lang=lang,
+            ids=list(records.ids),
+            values=list(values),
+        )
+    )
+    records.invalidate_recordset([fname])
 
 
 def _month_start(day):
@@ -334,6 +359,9 @@ class Generator:
                 hired = self.rng.random() < 0.2
                 hire = self.start + timedelta(days=self.rng.randint(0, 640)) if hired else None
                 skill = self.rng.lognormvariate(0, 0.35) * (0.5 if self.rng.random() < 0.06 else 1.0)
+                growth, surprise = self.rng.gauss(*GROWTH), 1.0
+                if not hired and self.rng.random() < SURPRISES:  # a year much worse or much better than the last
+                    surprise = self.rng.uniform(0.45, 0.6) if self.rng.random() < 0.5 else self.rng.uniform(1.5, 1.8)
                 self.reps.append(
                     {
                         "user": uid,
@@ -341,6 +369,8 @@ class Generator:
                         "employee": eid,
                         "company": company.id,
                         "skill": skill,
+                        "growth": growth,
+                        "surprise": surprise,
                         "hire": hire,
                         "name": name,
                     }
@@ -362,6 +392,14 @@ class Generator:
                 }
                 for i in range(team_count)
             ]
+        )
+        add_translations(
+            teams,
+            "name",
+            [
+                TEAM_NAMES_ZH[i % len(TEAM_NAMES)] + (f" {i // len(TEAM_NAMES) + 1}" if i >= len(TEAM_NAMES) else "")
+                for i in range(team_count)
+            ],
         )
         member_rows = _Copy(
             env,
@@ -513,11 +551,72 @@ class Generator:
         qty = self.rng.choice([1, 1, 1, 2, 2, 3, 5, 10])
         return product, qty, round(product[1] * self.rng.uniform(0.85, 1.05), 2)
 
+    def _assign_orders(self, orders, levels, month_weights):
+        """Give each order a salesperson (``order["rep"]``), month after month: the confirmed orders, the
+        largest first, each to the salesperson furthest behind their share of the sales so far (their
+        ``levels``, cumulated), the others at random by the month's levels. A salesperson's sales thus
+        follow their level whatever the sizes of the orders drawn. The prices of a month's orders are then
+        scaled alike (``order["scale"]``, by at most a quarter) so that the month sells what its levels
+        say (``month_weights``): the luck of the draw does not make a year better than the other."""
+        by_month = [[] for __ in month_weights]
+        month_values = [0.0] * len(month_weights)
+        for order in orders:
+            by_month[order["month"]].append(order)
+            order["scale"] = 1.0
+            if order["state"] == "sale":
+                order["value"] = sum(qty * price for __, qty, price in order["lines"])
+                month_values[order["month"]] += order["value"]
+        unit = sum(month_values) / (sum(month_weights) or 1.0)  # sales of a unit of level
+        owed = [0.0] * len(self.reps)  # sales due to each salesperson and not yet given, over the months
+        for index, month_orders in enumerate(by_month):
+            weights = [rep_levels[index] for rep_levels in levels]
+            if not month_orders:
+                continue
+            if not any(weights):  # nobody hired yet: everyone alike
+                weights = [1.0] * len(weights)
+            confirmed = [order for order in month_orders if order["state"] == "sale"]
+            share = month_values[index] / sum(weights)
+            heap = []
+            for position, weight in enumerate(weights):
+                if weight:
+                    owed[position] += weight * share
+                    heap.append((-owed[position], position))
+            heapq.heapify(heap)
+            for order in sorted(confirmed, key=lambda order: -order["value"]):
+                position = heap[0][1]
+                owed[position] -= order["value"]
+                heapq.heapreplace(heap, (-owed[position], position))
+                order["rep"] = self.reps[position]
+            if month_values[index]:
+                scale = min(max(month_weights[index] * unit / month_values[index], 0.8), 1.25)
+                for order in month_orders:
+                    order["scale"] = scale
+            others = [order for order in month_orders if order["state"] != "sale"]
+            for order, rep in zip(others, self.rng.choices(self.reps, weights=weights, k=len(others)), strict=True):
+                order["rep"] = rep
+
     def sales(self, companies):
         env = self.env
         line_total = self.p["order_lines"]  # lines of confirmed orders; quotations and cancelled ones come on top
         months = [_add_months(self.start, i) for i in range(24)]
-        month_weights = [MONTH_SEASON[m.month] * (1 + YEARLY_GROWTH) ** (i / 12) for i, m in enumerate(months)]
+        # what each salesperson sells in each month, in proportion: their level, the season, their growth
+        # (and their surprise over the last twelve months), the ramp-up of a new hire and some noise; the
+        # company's month is the sum of its salespeople's
+        levels = [
+            [
+                self._rep_weight(rep, month)
+                * MONTH_SEASON[month.month]
+                * (1 + rep["growth"]) ** (i / 12)
+                * (rep["surprise"] if i >= 12 else 1.0)
+                * self.rng.uniform(1 - NOISE, 1 + NOISE)
+                for i, month in enumerate(months)
+            ]
+            for rep in self.reps
+        ]
+        month_weights = [sum(column) for column in zip(*levels, strict=True)]
+        # the month of the end date, up to that day
+        last_days = (self.end - months[-1]).days + 1
+        month_weights[-1] *= last_days / (_add_months(months[-1], 1) - months[-1]).days
         avg_lines = 4.5
         order_total = max(1, round(line_total / avg_lines / 0.93))  # about 7 % of orders are not confirmed
         per_month = [order_total * w / sum(month_weights) for w in month_weights]
@@ -560,17 +659,11 @@ class Generator:
         order_ids = self.ids("sale_order", sum(per_month))
         orders = []  # plan the orders first: dates, reps, states, lines
         order_iter = iter(order_ids)
-        for month, count in zip(months, per_month, strict=True):
-            weights = [self._rep_weight(rep, month) for rep in self.reps]
-            if not any(weights):
-                continue
-            chosen = self.rng.choices(self.reps, weights=weights, k=count)
-            days = (_add_months(month, 1) - month).days
+        for index, (month, count) in enumerate(zip(months, per_month, strict=True)):
+            days = min((_add_months(month, 1) - month).days, (self.end - month).days + 1)
             recent = (self.end - month).days < 45
-            for rep in chosen:
+            for __ in range(count):
                 day = month + timedelta(days=self.rng.randrange(days))
-                if day > self.end:
-                    day = self.end - timedelta(days=self.rng.randrange(3))
                 draw = self.rng.random()
                 if recent and draw < 0.35:
                     state = self.rng.choice(["draft", "sent"])
@@ -584,20 +677,7 @@ class Generator:
                 lines = []
                 for __ in range(n_lines):
                     lines.append(self._order_line(products, lines))
-                customers = self.customers_by_company.get(rep["company"]) or self.customers_by_company[main.id]
-                partner = self.rng.choice(customers)[0]
-                in_usd = rep["company"] == main.id and self.rng.random() < 0.05
-                orders.append(
-                    {
-                        "id": next(order_iter),
-                        "rep": rep,
-                        "day": day,
-                        "state": state,
-                        "lines": lines,
-                        "partner": partner,
-                        "usd": in_usd,
-                    }
-                )
+                orders.append({"id": next(order_iter), "month": index, "day": day, "state": state, "lines": lines})
         # exactly the promised number of confirmed order lines: add to or take from confirmed orders drawn
         # at random (one line per product and order, as Odoo's order form makes them)
         confirmed = [order for order in orders if order["state"] == "sale"]
@@ -610,6 +690,12 @@ class Generator:
             elif confirmed_lines > line_total and len(order["lines"]) > 1:
                 order["lines"].pop()
                 confirmed_lines -= 1
+        self._assign_orders(orders, levels, month_weights)
+        for order in orders:
+            rep = order["rep"]
+            customers = self.customers_by_company.get(rep["company"]) or self.customers_by_company[main.id]
+            order["partner"] = self.rng.choice(customers)[0]
+            order["usd"] = rep["company"] == main.id and self.rng.random() < 0.05
         line_ids_needed = sum(len(order["lines"]) for order in orders)
         line_ids = iter(self.ids("sale_order_line", line_ids_needed))
         so = _Copy(
@@ -730,7 +816,7 @@ class Generator:
             currency = usd.id if order["usd"] else (companies.browse(company).currency_id.id)
             rate = usd_rates.get(_month_start(day), 0.14) if order["usd"] else 1.0
             pricelist = usd_pricelist.id if order["usd"] else pricelists[company].id
-            factor = rate  # prices in the document currency
+            factor = rate * order["scale"]  # prices in the document currency, scaled with the month's
             untaxed = 0.0
             sale_seq += 1
             name = f"S{sale_seq:06d}"

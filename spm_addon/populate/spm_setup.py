@@ -1,11 +1,20 @@
 """Sales performance configuration on top of generated sales data: what an administrator would set up.
 
 For each company with sales teams: an active quota plan of confirmed revenue for the current year
-(history-based with 15 % growth, seasonal months), a quarterly plan of invoiced revenue, figures
-refreshed and pace alerts raised. Idempotent: plans that exist are left alone.
+(history-based with 10 % growth, seasonal months), a quarterly plan of invoiced revenue, figures
+refreshed and pace alerts raised. Salespeople who did not sell the whole of last year (new hires) have
+no history to go by: their targets are set by hand to their teammates' average, ramping up over their
+first six months, and pinned. Idempotent: plans that exist are left alone.
 """
 
+from collections import defaultdict
 from datetime import date, timedelta
+
+from ..engine import allocation
+from ..tools import bulk
+from .generator import add_translations
+
+RAMP_MONTHS = 6  # a new hire sells a sixth of a full month in their first month, all of it from the sixth on
 
 
 def setup(env, today=None, log=print):
@@ -26,7 +35,7 @@ def setup(env, today=None, log=print):
             "date_from": date(today.year, 1, 1),
             "date_to": date(today.year, 12, 31),
             "allocation_method": "history",
-            "growth_rate": 15.0,
+            "growth_rate": 10.0,
             "use_seasonality": True,
         }
         revenue = Plan.create(
@@ -46,9 +55,11 @@ def setup(env, today=None, log=print):
                 "expected_basis": "working_days",
             }
         )
+        add_translations(revenue | invoiced, "name", [f"{today.year} 年销售目标", f"{today.year} 年开票目标"])
         for plan in revenue | invoiced:
             plan.action_allocate()
             plan._finish_jobs()  # above a few thousand targets allocation and refresh run as background jobs
+            set_new_hire_targets(plan, today)
             plan.action_activate()
             plan._finish_jobs()
         revenue._create_pace_alerts()
@@ -60,6 +71,148 @@ def setup(env, today=None, log=print):
     appraisal_setup(env, today, log)
     incentive_setup(env, today, log)
     return created
+
+
+def _months_between(first, day):
+    return (day.year - first.year) * 12 + day.month - first.month
+
+
+def _month_starts(date_from, date_to):
+    """The first days of the months from ``date_from`` to ``date_to``."""
+    day, days = date_from.replace(day=1), []
+    while day <= date_to:
+        days.append(day)
+        day = (day.replace(day=28) + timedelta(days=4)).replace(day=1)
+    return days
+
+
+def set_new_hire_targets(plan, today):
+    """Targets of the salespeople of draft ``plan`` who started selling after the first month of its history
+    period (or not yet): each of their finest periods gets their teammates' average target of that period
+    (the plan's if the team has only new hires), times the ramp-up of their months in it, times how they
+    sold against their teammates when they have a quarter's worth of history; their other lines sum up
+    their split and are pinned. The other salespeople get their history and the plan's growth, split as
+    the allocation did (the allocation gave the new hires without history an average share of the
+    company's history, taken from them); each team and the company sum up their split. Returns the new
+    hires' user ids."""
+    env = plan.env
+    hist_from, hist_to = plan._history_period()
+    env.cr.execute(
+        "SELECT user_id, MIN(date_order)::date FROM sale_order WHERE company_id = %s AND state != 'cancel' "
+        "GROUP BY user_id",
+        [plan.company_id.id],
+    )
+    first_sale = dict(env.cr.fetchall())
+    # the company's sales of each month of the history period, as shares of the whole
+    env.cr.execute(
+        "SELECT date_trunc('month', date_order)::date, SUM(amount_untaxed) FROM sale_order "
+        "WHERE company_id = %s AND state = 'sale' AND date_order::date BETWEEN %s AND %s GROUP BY 1",
+        [plan.company_id.id, hist_from, hist_to],
+    )
+    history_months = dict(env.cr.fetchall())
+    history_total = float(sum(history_months.values())) or 1.0
+    fnames = [
+        "parent_id", "level", "team_id", "user_id", "date_from", "date_to", "target", "capacity_weight",
+        "history_amount",
+    ]  # fmt: skip
+    lines = plan._fetch_lines(fnames)
+    users = [line for line in lines if line["level"] == "user"]
+    starts = {
+        line["user_id"]: (first_sale.get(line["user_id"]) or today).replace(day=1)
+        for line in users
+        if not first_sale.get(line["user_id"]) or _months_between(hist_from, first_sale[line["user_id"]]) > 0
+    }
+    if not starts:
+        return []
+    children = defaultdict(list)
+    for line in lines:
+        children[line["parent_id"]].append(line)
+    # the average target of each finest period, over the salespeople with a history, in the team and in all
+    leaves = [line for line in lines if line["user_id"] and not children[line["id"]]]
+    sums = defaultdict(lambda: [0.0, 0])
+    for leaf in leaves:
+        if leaf["user_id"] not in starts:
+            for key in ((leaf["team_id"], leaf["date_from"]), (None, leaf["date_from"])):
+                sums[key][0] += leaf["target"]
+                sums[key][1] += 1
+
+    def ramp(start, day):
+        months = _months_between(start, day)  # a new hire's first sale comes in their second month
+        return min(months + 2, RAMP_MONTHS) / RAMP_MONTHS if months >= 0 else 0.0
+
+    def average(team_id, day):
+        total, count = sums[team_id, day] if sums[team_id, day][1] else sums[None, day]
+        return total / count if count else 0.0
+
+    # how a new hire sold against their teammates: their history over what a full year of it would be,
+    # ramp-up included, over their teammates' average history; from a quarter's worth of history on
+    histories = defaultdict(list)
+    for line in users:
+        if line["user_id"] not in starts:
+            histories[line["team_id"]].append(line["history_amount"])
+            histories[None].append(line["history_amount"])
+    factors = {}
+    for line in users:
+        start = starts.get(line["user_id"])
+        if not start:
+            continue
+        share = sum(
+            float(history_months.get(day, 0.0)) / history_total * ramp(start, day)
+            for day in _month_starts(hist_from, hist_to)
+        )
+        team = histories[line["team_id"]] or histories[None]
+        peers = sum(team) / len(team) if team else 0.0
+        factor = line["history_amount"] / share / peers if share >= 0.25 and peers > 0 else 1.0
+        factors[line["user_id"]] = min(max(factor, 0.5), 2.0)
+
+    rounding = plan.currency_id.round
+    changed = {}
+
+    def retarget(line):
+        """Set the target of ``line`` of a new hire, from its split or as a finest period; return it."""
+        kids = children[line["id"]]
+        if kids:
+            line["target"] = rounding(sum(retarget(kid) for kid in kids))
+        else:
+            months = [ramp(starts[line["user_id"]], day) for day in _month_starts(line["date_from"], line["date_to"])]
+            average_target = average(line["team_id"], line["date_from"]) * factors[line["user_id"]]
+            line["target"] = rounding(average_target * sum(months) / len(months))
+        changed[line["id"]] = line
+        return line["target"]
+
+    def resplit(line, target):
+        """Set the target of ``line`` and split it over its children as the allocation did."""
+        line["target"] = target
+        changed[line["id"]] = line
+        kids = children[line["id"]]
+        if kids:
+            parts = allocation.largest_remainder(target, [kid["target"] for kid in kids], digits)
+            for kid, part in zip(kids, parts, strict=True):
+                resplit(kid, part)
+
+    digits = plan.currency_id.decimal_places
+    for line in users:
+        if line["user_id"] not in starts:
+            resplit(line, rounding(line["history_amount"] * (1 + plan.growth_rate / 100.0)))
+        else:
+            retarget(line)
+            months = [ramp(starts[line["user_id"]], day) for day in _month_starts(plan.date_from, plan.date_to)]
+            line["capacity_weight"] = round(sum(months) / len(months), 2)
+    # teams and the company: the sum of their split
+    for level in ("team", "company"):
+        for line in lines:
+            if line["level"] == level:
+                line["target"] = rounding(sum(kid["target"] for kid in children[line["id"]]))
+                changed[line["id"]] = line
+    Line = env["spm.quota.line"]
+    bulk.update(
+        Line,
+        {"target": "numeric", "capacity_weight": "numeric"},
+        [(line["id"], line["target"], line["capacity_weight"]) for line in changed.values()],
+    )
+    Line.browse([line["id"] for line in users if line["user_id"] in starts]).write({"is_pinned": True})
+    plan.target_amount = next(line["target"] for line in lines if line["level"] == "company")
+    return list(starts)
 
 
 def _demo_teams(env, company):
@@ -177,6 +330,7 @@ def incentive_setup(env, today, log=print, max_reps=2000):
                 "grade_bonus_ids": [(0, 0, {"grade": "S", "amount": 5_000}), (0, 0, {"grade": "A", "amount": 2_000})],
             }
         )
+        add_translations(plan, "name", [f"{year_from.year} 年销售提成"])
         plan.action_activate()
         for quarter_from, quarter_to in ((before_from, before_to), (last_from, last_to)):
             if quarter_from.year != year_from.year:

@@ -1,8 +1,10 @@
+import statistics
 from datetime import date
 
 import psycopg2
 
 from odoo.addons.spm_addon.populate.generator import SCALES, generate
+from odoo.addons.spm_addon.populate.spm_setup import setup
 from odoo.addons.spm_addon.tools import bulk
 from odoo.tests import TransactionCase, tagged
 
@@ -91,9 +93,52 @@ class TestPopulate(TransactionCase):
             savepoint.rollback()
         year_2025 = sum(v for k, v in months.items() if k.startswith("2025"))
         year_2026 = sum(v for k, v in months.items() if k.startswith("2026"))
-        self.assertGreater(year_2026, year_2025)  # about +15 %
+        self.assertGreater(year_2026, year_2025)  # about +8 % a salesperson, more with the new hires
         for year in ("2025", "2026"):
             self.assertGreater(months[f"{year}-12"], months[f"{year}-02"])  # year-end peak, New Year dip
+
+    def test_believable_attainment_and_payouts(self):
+        """After generation and setup, this year's targets (from last year's sales, new hires set by hand)
+        are within reach: attainment of the salespeople's lines of the current plan mostly between 50 %
+        and 150 %, and commissions follow attainment by the plan's tiers."""
+        today = date(2026, 12, 15)
+        with self.env.cr.savepoint(flush=False) as savepoint:
+            generate(self.env, seed=5, scale="tiny", reps=20, order_lines=6000, end_date=today, log=lambda *a: None)
+            setup(self.env, today=today, log=lambda *a: None)
+            self.env.flush_all()
+            plan = self.env["spm.quota.plan"].search([("name", "=", "2026 Sales Targets")])
+            lines = plan.line_ids.filtered(lambda line: line.level == "user")
+            figures = [(line.attainment, line.actual_amount, line.target) for line in lines]
+            attainments = sorted(lines.mapped("attainment"))
+            pinned = lines.filtered("is_pinned").mapped("attainment")
+            statements = self.env["spm.payout.statement"].search([("plan_id.name", "=", "2026 Sales Commission")])
+            payouts = [
+                (s.attainment, s.credited_amount, s.target, s.commission, s.plan_id.cap_amount, s.plan_id.gate)
+                for s in statements
+            ]
+            savepoint.rollback()
+        self.env.invalidate_all()
+        self.assertEqual(len(attainments), 20)
+        # each line's attainment is its actual over its target
+        self.assertTrue(all(abs(attainment - 100 * actual / target) < 0.01 for attainment, actual, target in figures))
+        median = statistics.median(attainments)  # 20 values: the mean of the 10th and 11th
+        self.assertEqual(median, (attainments[9] + attainments[10]) / 2)
+        self.assertTrue(70 <= median <= 130, attainments)
+        within = [value for value in attainments if 50 <= value <= 150]
+        self.assertGreaterEqual(len(within), 16, attainments)  # at least 80 % of 20
+        # new hires have targets of their own, not a near-zero history
+        self.assertTrue(pinned, "some salespeople of the demo are new hires")
+        self.assertTrue(all(50 <= value <= 200 for value in pinned), pinned)
+        # commissions: progressive 3 % up to 100 % attainment, 5 % to 120 %, 8 % above, nothing below the gate,
+        # at most the cap; e.g. 1,000 of a target of 800 (125 %): 800 x 3 % + 160 x 5 % + 40 x 8 % = 35.20
+        self.assertTrue(payouts)
+        for attainment, credited, target, commission, cap, gate in payouts:
+            self.assertTrue(attainment <= 300 or commission == cap, payouts)
+            tiers = 0.03 * min(credited, target) + 0.05 * max(min(credited, 1.2 * target) - target, 0)
+            tiers += 0.08 * max(credited - 1.2 * target, 0)
+            expected = 0.0 if attainment < gate else min(tiers, cap)
+            self.assertAlmostEqual(commission, expected, delta=0.02, msg=(attainment, credited, target))
+        self.assertAlmostEqual(0.03 * 800 + 0.05 * 160 + 0.08 * 40, 35.20)
 
     def test_bulk_load_checks_references_after(self):
         """The generator loads tables with their foreign keys set aside: they come back unchanged, and a
