@@ -38,3 +38,9 @@ from . import spm_payout_dispute
 from . import crm_lead
 from . import spm_incentive_category_rate
 from . import spm_overview
+from . import spm_training_course
+from . import spm_training_requirement
+from . import spm_training_need
+from . import spm_training_enrolment
+from . import spm_training_effect
+from . import spm_training_effect_person

@@ -196,8 +196,9 @@ class SpmAppraisal(models.Model):
         return True
 
     def _publish(self):
-        """Lock the appraisals, show them to their employees and tell them."""
+        """Lock the appraisals, show them to their employees and tell them; their gaps become training needs."""
         self.sudo().write({"state": "done", "is_published": True})
+        self.env["spm.training.need"]._create_from_appraisals(self)
         for appraisal in self:
             appraisal.message_post(
                 body=self.env._(
