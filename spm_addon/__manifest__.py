@@ -17,6 +17,7 @@
         "data/spm_kpi_data.xml",
         "data/spm_job_data.xml",
         "data/spm_training_data.xml",
+        "data/spm_training_kpi_data.xml",
         "views/spm_job_views.xml",
         "views/spm_measure_views.xml",
         "views/spm_quota_line_views.xml",

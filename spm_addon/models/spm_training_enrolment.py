@@ -1,9 +1,11 @@
+from datetime import timedelta
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools import access
+from ..tools import access, ratios
 
 STATES = [("enrolled", "Enrolled"), ("done", "Completed"), ("cancelled", "Cancelled")]
 # written by the buttons and the server only, never by a client
@@ -22,6 +24,9 @@ class SpmTrainingEnrolment(models.Model):
     _check_company_auto = True
     _order = "due_date, id"
     _rec_name = "course_id"
+    # a group's completion rate: its completed enrolments over its enrolments that count (not cancelled), in %
+    _GROUP_RATIOS = {"completion_rate": ("done_count", "counted", 100.0)}
+    EXPIRY_NOTICE_DAYS = 30
 
     course_id = fields.Many2one(
         "spm.training.course", required=True, index=True, ondelete="restrict", check_company=True
@@ -48,6 +53,15 @@ class SpmTrainingEnrolment(models.Model):
     score = fields.Float(digits=(16, 1), aggregator="avg", help="Result in % (e.g. of the certification survey).")
     validity_months = fields.Integer(related="course_id.validity_months")
     expiry_date = fields.Date(compute="_compute_expiry_date", store=True, string="Expires")
+    # floats: the ratio of their sums is not an integer division
+    done_count = fields.Float(string="Completed (count)", compute="_compute_counts", store=True, digits=(16, 0))
+    counted = fields.Float(string="Enrolments (not cancelled)", compute="_compute_counts", store=True, digits=(16, 0))
+    completion_rate = fields.Float(
+        string="Completion (%)", compute="_compute_counts", store=True, aggregator="avg", digits=(16, 1)
+    )
+    is_on_time = fields.Boolean(
+        string="Completed on Time", compute="_compute_counts", store=True, help="Completed on or before its due date."
+    )
     is_overdue = fields.Boolean(string="Overdue", compute="_compute_is_overdue", search="_search_is_overdue")
     note = fields.Text()
     effect_person_ids = fields.One2many("spm.training.effect.person", "enrolment_id", string="Before / After")
@@ -75,6 +89,16 @@ class SpmTrainingEnrolment(models.Model):
                 if enrolment.completion_date and months
                 else False
             )
+
+    @api.depends("state", "due_date", "completion_date")
+    def _compute_counts(self):
+        for enrolment in self:
+            done = enrolment.state == "done"
+            enrolment.done_count = 1.0 if done else 0.0
+            enrolment.counted = 0.0 if enrolment.state == "cancelled" else 1.0
+            enrolment.completion_rate = 100.0 if done else 0.0
+            due, completed = enrolment.due_date, enrolment.completion_date
+            enrolment.is_on_time = done and (not due or bool(completed and completed <= due))
 
     @api.depends("state", "due_date")
     @api.depends_context("date")
@@ -144,6 +168,12 @@ class SpmTrainingEnrolment(models.Model):
                         course=course.name,
                     )
                 )
+
+    @api.model
+    def _read_group_select(self, aggregate_spec, query):
+        return ratios.select(self, self._GROUP_RATIOS, aggregate_spec, query) or super()._read_group_select(
+            aggregate_spec, query
+        )
 
     def write(self, vals):
         if not self.env.su:
@@ -220,3 +250,78 @@ class SpmTrainingEnrolment(models.Model):
                 continue
             day = (user_input.end_datetime or user_input.create_date).date()
             enrolment._complete(max(day, enrolment.date_enrolled), user_input.scoring_percentage)
+
+    @api.model
+    def _cron_remind(self):
+        """One activity for the person and one for their manager per overdue enrolment and per
+        certification expiring within EXPIRY_NOTICE_DAYS days (and not renewed), never twice while open."""
+        today = fields.Date.context_today(self)
+        Enrolment = self.sudo()
+        overdue = Enrolment.search([("is_overdue", "=", True)])
+        expiring = Enrolment.search(
+            [
+                ("state", "=", "done"),
+                ("expiry_date", "!=", False),
+                ("expiry_date", "<=", today + timedelta(days=self.EXPIRY_NOTICE_DAYS)),
+            ]
+        )
+        renewed = Enrolment.search(
+            [("user_id", "in", expiring.user_id.ids), ("course_id", "in", expiring.course_id.ids),
+             ("state", "in", ("enrolled", "done"))]
+        )  # fmt: skip
+        expiring = expiring.filtered(
+            lambda enrolment: not any(
+                other.user_id == enrolment.user_id
+                and other.course_id == enrolment.course_id
+                and other.date_enrolled > enrolment.completion_date
+                for other in renewed
+            )
+        )
+        activities = overdue._schedule_reminders("spm_addon.mail_activity_type_spm_training_overdue")
+        return activities | expiring._schedule_reminders("spm_addon.mail_activity_type_spm_training_expiry")
+
+    def _schedule_reminders(self, type_xmlid):
+        activity_type = self.env.ref(type_xmlid)
+        existing = {
+            (activity.res_id, activity.user_id.id)
+            for activity in self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", self._name),
+                    ("res_id", "in", self.ids),
+                    ("activity_type_id", "=", activity_type.id),
+                ]
+            )
+        }
+        model_id = self.env["ir.model"]._get_id(self._name)
+        vals_list = []
+        for enrolment in self:
+            if type_xmlid.endswith("overdue"):
+                summary = self.env._(
+                    "%(course)s of %(person)s was due on %(due)s",
+                    course=enrolment.course_id.name,
+                    person=enrolment.user_id.name,
+                    due=enrolment.due_date,
+                )
+            else:
+                summary = self.env._(
+                    "%(course)s of %(person)s expires on %(expiry)s",
+                    course=enrolment.course_id.name,
+                    person=enrolment.user_id.name,
+                    expiry=enrolment.expiry_date,
+                )
+            for user in enrolment.user_id | enrolment.manager_user_id:
+                if (enrolment.id, user.id) in existing:
+                    continue
+                vals_list.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": enrolment.id,
+                        "activity_type_id": activity_type.id,
+                        "user_id": user.id,
+                        "summary": summary,
+                        "date_deadline": fields.Date.context_today(self),
+                    }
+                )
+        return self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)

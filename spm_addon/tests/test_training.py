@@ -293,3 +293,68 @@ class TestTrainingEnrolment(TrainingCommon):
         self.assertEqual((enrolment.state, enrolment.completion_date, enrolment.score), ("done", date(2026, 3, 20), 80))
         self.assertEqual(enrolment.expiry_date, date(2028, 3, 20))  # 24 months of validity
         self.assertEqual(failed.state, "enrolled")
+
+
+@tagged("post_install", "-at_install")
+class TestTrainingTracking(TrainingCommon):
+    """Reminders of overdue and expiring trainings, completion rates by group, training as a KPI."""
+
+    def _enrol(self, user, course, **vals):
+        return self.env["spm.training.enrolment"].create(
+            {"user_id": user.id, "course_id": course.id, "date_enrolled": date(2026, 1, 5), **vals}
+        )
+
+    def test_one_reminder_each_for_the_person_and_the_manager(self):
+        overdue = self._enrol(self.rep1, self.course_sales, due_date=date(2026, 3, 31))
+        self._enrol(self.rep2, self.course_sales, due_date=date(2026, 6, 30))  # not due yet
+        # a 12-month certification completed 20 April 2025 expires 20 April 2026: within 30 days of 1 April
+        expiring = self._enrol(self.rep3, self.course_team, date_enrolled=date(2025, 4, 1))
+        expiring._complete(date(2025, 4, 20), 90)
+        renewed = self._enrol(self.rep4, self.course_team, date_enrolled=date(2025, 4, 1))
+        renewed._complete(date(2025, 4, 20), 90)
+        self._enrol(self.rep4, self.course_team, date_enrolled=date(2026, 3, 1))  # already retaking it
+        Activity = self.env["mail.activity"]
+        with freeze_time("2026-04-01"):
+            activities = self.env["spm.training.enrolment"]._cron_remind()
+            self.assertEqual(
+                sorted((activity.res_id, activity.user_id.login) for activity in activities),
+                sorted([(overdue.id, "rep1"), (overdue.id, "manager_a"), (expiring.id, "rep3"),
+                        (expiring.id, "manager_b")]),
+            )  # fmt: skip
+            self.assertIn("was due on 2026-03-31", activities.filtered(lambda a: a.res_id == overdue.id)[0].summary)
+            # a rerun adds nothing
+            self.assertFalse(self.env["spm.training.enrolment"]._cron_remind())
+        domain = [("res_model", "=", "spm.training.enrolment")]
+        self.assertEqual(Activity.search_count(domain), 4)
+
+    def test_completion_rate_of_a_group_is_completed_over_enrolled(self):
+        # Team A: rep1 completed, rep2 open; Team B: rep3 completed, rep4 completed, rep4's other cancelled
+        self._enrol(self.rep1, self.course_sales)._complete(date(2026, 2, 1))
+        self._enrol(self.rep2, self.course_sales)
+        self._enrol(self.rep3, self.course_sales)._complete(date(2026, 2, 1))
+        self._enrol(self.rep4, self.course_team)._complete(date(2026, 2, 1))
+        self._enrol(self.rep4, self.course_sales).action_cancel()
+        groups = self.env["spm.training.enrolment"]._read_group([], ["team_id"], ["completion_rate:avg", "__count"])
+        rates = {team.name: (rate, count) for team, rate, count in groups}
+        # Team A: 1 of 2 = 50 %; Team B: 2 completed of 2 not cancelled = 100 % (3 rows)
+        self.assertEqual(rates["Team A"], (50.0, 2))
+        self.assertEqual(rates["Team B"], (100.0, 3))
+        # the course: rep1 and rep3 completed, rep2 open (rep4's cancelled does not count): 2 of 3
+        self.assertAlmostEqual(self.course_sales.completion_rate, 66.7, places=1)
+        self.assertEqual(self.course_sales.enrolment_count, 3)
+
+    def test_required_trainings_on_time_as_a_kpi(self):
+        requirement = self.env["spm.training.requirement"].create(
+            {"team_id": self.team_a.id, "course_id": self.course_sales.id, "date_start": date(2000, 1, 1)}
+        )
+        # rep1: two required trainings due in March 2026, one completed on time, one late
+        on_time = self._enrol(self.rep1, self.course_sales, due_date=date(2026, 3, 10), requirement_id=requirement.id)
+        on_time._complete(date(2026, 3, 9))
+        late = self._enrol(self.rep1, self.course_team, due_date=date(2026, 3, 20), requirement_id=requirement.id)
+        late._complete(date(2026, 3, 25))
+        self.assertEqual((on_time.is_on_time, late.is_on_time), (True, False))
+        kpi = self.env.ref("spm_addon.spm_kpi_training_on_time")
+        self.assertEqual(kpi.category, "behaviour")
+        # 1 on time of 2 due = 50 %
+        values = kpi._read_values(self.rep1.ids, date(2026, 3, 1), date(2026, 3, 31), self.company.ids)
+        self.assertEqual(values, {self.rep1.id: 50.0})
