@@ -83,6 +83,21 @@ class TestTrainingEffectReport(SpmCommon):
         self.assertTrue(first.effect_person_ids.with_user(self.rep1).has_access("read"))
         self.assertFalse(second.effect_person_ids.with_user(self.rep1).has_access("read"))
 
+        # and on rep1's appraisal of a period ending after the completion, not of one ending before it
+        template = self.env.ref("spm_addon.spm_appraisal_template_sales")
+        employee = self.env["hr.employee"].create({"name": "Rep 1", "user_id": self.rep1.id})
+
+        def appraisal(date_to):
+            campaign = self.env["spm.appraisal.campaign"].create(
+                {"name": str(date_to), "template_id": template.id, "date_from": date(2026, 1, 1), "date_to": date_to}
+            )
+            return self.env["spm.appraisal"].create(
+                {"campaign_id": campaign.id, "employee_id": employee.id, "user_id": self.rep1.id}
+            )
+
+        self.assertEqual(appraisal(date(2026, 6, 30)).training_effect_ids, first.effect_person_ids)
+        self.assertFalse(appraisal(date(2026, 3, 31)).training_effect_ids)
+
         # with a minimum of 3 people: too few people to conclude, and measuring again replaces the figures
         self.course.effect_min_people = 3
         with freeze_time("2026-06-01"):
