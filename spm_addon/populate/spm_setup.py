@@ -7,6 +7,8 @@ refreshed and pace alerts raised. Idempotent: plans that exist are left alone.
 
 from datetime import date, timedelta
 
+from .training_setup import training_setup
+
 
 def setup(env, today=None, log=print):
     today = today or date.today()
@@ -59,6 +61,7 @@ def setup(env, today=None, log=print):
         )
     appraisal_setup(env, today, log)
     incentive_setup(env, today, log)
+    training_setup(env, today, log)
     return created
 
 
