@@ -127,3 +127,15 @@ class TestTrainingEffectReport(SpmCommon):
         with self.assertRaises(AccessError):
             self.course.with_user(self.rep1).action_compute_effect()
         self.assertFalse(self.course.effect_ids)
+
+    def test_chinese_user_reads_the_verdict_in_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["spm_addon"], ["zh_CN"], overwrite=True)
+        zh = self.env(context=dict(self.env.context, lang="zh_CN"))
+        labels = dict(zh["spm.training.effect"]._fields["verdict"]._description_selection(zh))
+        self.assertEqual(labels["too_few"], "人数太少，无法得出结论")
+        self.assertEqual(zh.ref("spm_addon.menu_spm_my_training").name, "我的培训")
+        self.assertEqual(zh["spm.training.need"]._fields["user_id"]._description_string(zh), "销售员")
+        course = self.env["spm.training.course"].create({"name": "No KPI"})
+        with self.assertRefused(UserError, "没有目标 KPI"):
+            course.with_env(zh).action_compute_effect()
