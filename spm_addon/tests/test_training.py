@@ -30,9 +30,8 @@ class TrainingCommon(SpmCommon):
         )
 
 
-@tagged("post_install", "-at_install")
-class TestTrainingNeeds(TrainingCommon):
-    """An appraisal's gaps become training needs, once, with the courses that target them."""
+class TrainingNeedsCommon(TrainingCommon):
+    """An appraisal template with a training threshold of 70 and a campaign of team A to close."""
 
     @classmethod
     def setUpClass(cls):
@@ -77,6 +76,11 @@ class TestTrainingNeeds(TrainingCommon):
         self.assertFalse(self.env["spm.training.need"].search_count([("appraisal_id", "in", appraisals.ids)]))
         campaign.action_close()
         return campaign
+
+
+@tagged("post_install", "-at_install")
+class TestTrainingNeeds(TrainingNeedsCommon):
+    """An appraisal's gaps become training needs, once, with the courses that target them."""
 
     def test_needs_from_a_closed_appraisal(self):
         with freeze_time("2026-04-10"):
