@@ -75,8 +75,17 @@ registry.category("web_tour.tours").add("spm_training_need_tour", {
             run: "click",
         },
         {
-            content: "The need is accepted, with its enrolment",
-            trigger: '.o_field_widget[name="enrolment_ids"] .o_data_row:contains("Value Selling")',
+            content: "The need is accepted: open its enrolments",
+            trigger: '.o_statusbar_status button.o_arrow_button_current:contains("Accepted")',
+        },
+        {
+            content: "Show the enrolments",
+            trigger: '.o_notebook .nav-link:contains("Enrolments")',
+            run: "click",
+        },
+        {
+            content: "The enrolment in the recommended course, due on the need's date",
+            trigger: '.o_field_widget[name="enrolment_ids"] .o_data_row:contains("Value Selling"):contains("12/31/2030")',
         },
     ],
 });
