@@ -1,3 +1,4 @@
+import random
 from datetime import date
 
 import pytest
@@ -6,6 +7,7 @@ from spm_engine.training_effect import (
     NO_EFFECT,
     TOO_FEW,
     WORSENED,
+    _Pool,
     bootstrap_interval,
     did_effect,
     windows,
@@ -116,3 +118,13 @@ def test_bootstrap_is_seeded_and_bounded():
 def test_no_trained_people():
     result = did_effect([([], POOL)], min_people=1)
     assert (result.trained, result.effect, result.verdict) == (0, 0.0, TOO_FEW)
+
+
+def test_sorted_pool_finds_the_same_matches_as_a_full_sort():
+    # against the definition (sort the whole pool by distance, baseline, key) on pools with many ties
+    rng = random.Random(3)
+    for _ in range(300):
+        pool = [(f"p{i}", float(rng.randint(0, 12)), 0.0) for i in range(rng.randint(0, 30))]
+        before, k = float(rng.randint(-2, 14)), rng.randint(1, 5)
+        expected = sorted(pool, key=lambda m: (abs(m[1] - before), m[1], str(m[0])))[:k]
+        assert _Pool(pool).nearest(before, k) == expected

@@ -10,6 +10,7 @@ interval over the trained people. Plain numbers in, plain numbers out: no Odoo h
 
 import math
 import random
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -57,11 +58,26 @@ class Effect:
     people: list = field(default_factory=list)
 
 
-def _nearest(before, pool, k):
-    """The ``k`` members of ``pool`` [(person, before, after)] with the baseline nearest ``before``;
-    ties go to the lower baseline, then to the lower person key."""
-    ranked = sorted(pool, key=lambda member: (abs(member[1] - before), member[1], str(member[0])))
-    return ranked[:k]
+class _Pool:
+    """A control pool sorted by baseline: the ``k`` nearest members of a baseline in O(log n + k)."""
+
+    def __init__(self, members):
+        self.members = sorted(members, key=lambda member: (member[1], str(member[0])))
+        self.baselines = [member[1] for member in self.members]
+
+    def nearest(self, before, k):
+        """The ``k`` members [(person, before, after)] with the baseline nearest ``before``; ties go
+        to the lower baseline, then to the lower person key. They are among the ``k`` members on
+        each side of ``before`` in baseline order (and those of equal baseline at the edges)."""
+        baselines = self.baselines
+        middle = bisect_left(baselines, before)
+        low, high = max(0, middle - k), min(len(baselines), middle + k)
+        while 0 < low < len(baselines) and baselines[low - 1] == baselines[low]:
+            low -= 1
+        while 0 < high < len(baselines) and baselines[high] == baselines[high - 1]:
+            high += 1
+        candidates = self.members[low:high]
+        return sorted(candidates, key=lambda member: (abs(member[1] - before), member[1], str(member[0])))[:k]
 
 
 def _mean(values):
@@ -106,9 +122,9 @@ def did_effect(
     result = Effect()
     used = set()
     for trained, candidates in cohorts:
-        pool = list(candidates)
+        pool = _Pool(candidates)
         for person, before, after in trained:
-            matches = _nearest(before, pool, k)
+            matches = pool.nearest(before, k)
             if not matches:
                 result.unmatched += 1
                 continue
