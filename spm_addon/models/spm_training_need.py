@@ -114,6 +114,7 @@ class SpmTrainingNeed(models.Model):
                     self.env._("Set the due date of the training need of %(person)s first.", person=need.user_id.name)
                 )
         self.sudo()._accept()
+        self.sudo()._close_decision_activities()
         return True
 
     def _accept(self):
@@ -151,7 +152,34 @@ class SpmTrainingNeed(models.Model):
         open_enrolments = self.sudo().enrolment_ids.filtered(lambda enrolment: enrolment.state == "enrolled")
         open_enrolments.write({"state": "cancelled"})
         self.sudo().write({"state": "dismissed"})
+        self.sudo()._close_decision_activities()
         return True
+
+    def _schedule_decisions(self):
+        """Server code: one activity for the manager of each proposed need (bulk: not the mixin's one by one)."""
+        activity_type = self.env.ref("spm_addon.mail_activity_type_spm_training_need")
+        model_id = self.env["ir.model"]._get_id(self._name)
+        vals_list = [
+            {
+                "res_model_id": model_id,
+                "res_id": need.id,
+                "activity_type_id": activity_type.id,
+                "user_id": need.manager_user_id.id,
+                "summary": self.env._("Decide the training need of %(person)s", person=need.user_id.name),
+                "date_deadline": need.date_proposed,
+            }
+            for need in self.filtered(lambda need: need.state == "proposed" and need.manager_user_id)
+        ]
+        return self.env["mail.activity"].sudo().with_context(mail_activity_quick_update=True).create(vals_list)
+
+    def _close_decision_activities(self):
+        self.env["mail.activity"].sudo().search(
+            [
+                ("res_model", "=", self._name),
+                ("res_id", "in", self.ids),
+                ("activity_type_id", "=", self.env.ref("spm_addon.mail_activity_type_spm_training_need").id),
+            ]
+        ).action_feedback()
 
     @api.model
     def _create_from_appraisals(self, appraisals):
@@ -196,4 +224,6 @@ class SpmTrainingNeed(models.Model):
                     "due_date": today + timedelta(days=DEFAULT_DUE_DAYS),
                 }
             )
-        return Need.create(vals_list)
+        needs = Need.create(vals_list)
+        needs._schedule_decisions()
+        return needs

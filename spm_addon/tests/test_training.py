@@ -101,6 +101,11 @@ class TestTrainingNeeds(TrainingNeedsCommon):
         self.assertEqual(set(needs.mapped("threshold")), {70.0})
         # proposed on 10 April, due 60 days later: 9 June
         self.assertEqual(set(needs.mapped("due_date")), {date(2026, 6, 9)})
+        # the manager has one activity per need to decide
+        self.assertEqual(
+            sorted(needs.activity_ids.mapped(lambda a: (a.res_id, a.user_id.login))),
+            sorted((need.id, "manager_a") for need in needs),
+        )
         # a rerun creates nothing, and a second need for the same line is refused
         self.assertFalse(self.env["spm.training.need"]._create_from_appraisals(campaign.appraisal_ids))
         self.assertEqual(self.env["spm.training.need"].search_count([("id", "in", needs.ids)]), 2)
@@ -140,6 +145,7 @@ class TestTrainingNeeds(TrainingNeedsCommon):
                 as_manager.state = "done"
             as_manager.action_accept()
             self.assertEqual(teamwork.state, "accepted")
+            self.assertFalse(teamwork.activity_ids, "deciding closes the manager's activity")
             enrolment = teamwork.enrolment_ids
             self.assertEqual(
                 (enrolment.user_id, enrolment.course_id, enrolment.due_date, enrolment.manager_user_id),
@@ -153,6 +159,7 @@ class TestTrainingNeeds(TrainingNeedsCommon):
                 revenue.with_user(self.manager_a).action_accept()
             revenue.with_user(self.manager_a).action_dismiss()
             self.assertEqual(revenue.state, "dismissed")
+            self.assertFalse(revenue.activity_ids)
             with self.assertRefused(UserError, "use its buttons"):
                 revenue.with_user(self.manager_a).due_date = date(2026, 7, 1)
             # completing the enrolment completes the need
