@@ -114,7 +114,6 @@ class SpmTrainingNeed(models.Model):
                     self.env._("Set the due date of the training need of %(person)s first.", person=need.user_id.name)
                 )
         self.sudo()._accept()
-        self.sudo()._close_decision_activities()
         return True
 
     def _accept(self):
@@ -143,6 +142,7 @@ class SpmTrainingNeed(models.Model):
             ]
         Enrolment.create(vals_list)
         self.write({"state": "accepted"})
+        self._close_decision_activities()
 
     def action_dismiss(self):
         access.require(self.env, "manager", self.env._("Only a manager dismisses a training need."))
