@@ -4,4 +4,4 @@ Allocation, rounding, pacing, tiers and scoring curves work on plain numbers and
 quotas, KPIs and commissions share one tested implementation.
 """
 
-from . import allocation, attainment, curves, forecast, monitoring, pacing, periods, series, tiers
+from . import allocation, attainment, curves, forecast, monitoring, pacing, periods, series, tiers, training_effect

@@ -41,3 +41,9 @@ from . import spm_overview
 from . import spm_monitor_rule
 from . import spm_monitor_stage_limit
 from . import spm_monitor_hit
+from . import spm_training_course
+from . import spm_training_requirement
+from . import spm_training_need
+from . import spm_training_enrolment
+from . import spm_training_effect
+from . import spm_training_effect_person

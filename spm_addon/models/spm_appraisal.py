@@ -68,6 +68,27 @@ class SpmAppraisal(models.Model):
     self_comment = fields.Text(string="Self-Assessment")
     manager_comment = fields.Text(string="Manager's Assessment", tracking=True)
 
+    training_effect_ids = fields.Many2many(
+        "spm.training.effect.person",
+        string="Training Before / After",
+        compute="_compute_training_effect_ids",
+        help="The measured before and after of the trainings the employee completed by the end of the period.",
+    )
+
+    @api.depends("user_id", "date_to")
+    def _compute_training_effect_ids(self):
+        lines = self.env["spm.training.effect.person"].search(
+            [
+                ("user_id", "in", self.user_id.ids),
+                ("enrolment_id.completion_date", "<=", max(self.mapped("date_to"), default=False)),
+            ]
+        )
+        for appraisal in self:
+            appraisal.training_effect_ids = lines.filtered(
+                lambda line, appraisal=appraisal: line.user_id == appraisal.user_id
+                and line.completion_date <= appraisal.date_to
+            )
+
     @api.depends("grade_id", "calibrated_grade_id")
     def _compute_final_grade_id(self):
         for appraisal in self:
@@ -194,8 +215,9 @@ class SpmAppraisal(models.Model):
         return True
 
     def _publish(self):
-        """Lock the appraisals, show them to their employees and tell them."""
+        """Lock the appraisals, show them to their employees and tell them; their gaps become training needs."""
         self.sudo().write({"state": "done", "is_published": True})
+        self.env["spm.training.need"]._create_from_appraisals(self)
         for appraisal in self:
             appraisal.message_post(
                 body=self.env._(

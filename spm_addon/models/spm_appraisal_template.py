@@ -36,6 +36,13 @@ class SpmAppraisalTemplate(models.Model):
     has_calibration = fields.Boolean(
         string="Calibration", default=True, help="Managers calibrate grades before the campaign closes."
     )
+    training_threshold = fields.Float(
+        string="Training Need Below Score",
+        default=60.0,
+        digits=(16, 1),
+        help="When an appraisal is done, each KPI or criterion line scoring below this score becomes a training "
+        "need with the courses that target it. 0: no training needs.",
+    )
     total_weight = fields.Float(compute="_compute_weights", digits=(5, 2))
     result_weight = fields.Float(string="Results (%)", compute="_compute_weights", digits=(5, 2))
     behaviour_weight = fields.Float(string="Behaviour (%)", compute="_compute_weights", digits=(5, 2))
@@ -53,6 +60,18 @@ class SpmAppraisalTemplate(models.Model):
             template.behaviour_weight = weights["behaviour"]
             template.satisfaction_weight = weights["satisfaction"]
             template.custom_weight = weights["custom"]
+
+    @api.constrains("training_threshold")
+    def _check_training_threshold(self):
+        for template in self:
+            if template.training_threshold < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Template %(template)s: the training need threshold cannot be negative (%(threshold)s).",
+                        template=template.name,
+                        threshold=template.training_threshold,
+                    )
+                )
 
     @api.constrains("line_ids", "grade_ids")
     def _check_weights(self):

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from ..engine import allocation
 from ..tools import bulk
 from .generator import add_translations
+from .training_setup import training_setup
 
 RAMP_MONTHS = 6  # a new hire sells a sixth of a full month in their first month, all of it from the sixth on
 
@@ -70,6 +71,7 @@ def setup(env, today=None, log=print):
         )
     appraisal_setup(env, today, log)
     incentive_setup(env, today, log)
+    training_setup(env, today, log)
     return created
 
 

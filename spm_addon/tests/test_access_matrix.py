@@ -38,6 +38,8 @@ EXPECTED = {
     "spm.appraisal.campaign": CONFIG,
     "spm.monitor.rule": CONFIG,
     "spm.monitor.stage.limit": CONFIG,
+    "spm.training.course": CONFIG,
+    "spm.training.requirement": CONFIG,
     #                     own    other  foreign create write  unlink
     "spm.payout.run": {
         U: READ_ONLY,
@@ -134,6 +136,30 @@ EXPECTED = {
         M: (True, False, False, False, False, False),
         F: (None, False, False, False, False, False),
         A: (True, True, False, True, True, True),
+    },
+    "spm.training.need": {  # training needs: own read-only, team's decided by the manager (buttons)
+        U: (True, False, False, False, False, False),
+        M: (True, False, False, True, True, False),
+        F: (None, False, False, False, False, False),
+        A: (True, True, False, True, True, True),
+    },
+    "spm.training.enrolment": {
+        U: (True, False, False, False, False, False),
+        M: (True, False, False, True, True, False),
+        F: (None, False, False, False, False, False),
+        A: (True, True, False, True, True, True),
+    },
+    "spm.training.effect": {  # a course's measured effect: counts and figures, no names; the server writes it
+        U: (True, True, False, False, False, False),
+        M: (True, True, False, False, False, False),
+        F: (True, True, False, False, False, False),
+        A: (True, True, False, False, False, False),
+    },
+    "spm.training.effect.person": {  # each trained person's before / after: own, team's, all
+        U: (True, False, False, False, False, False),
+        M: (True, False, False, False, False, False),
+        F: (None, False, False, False, False, False),
+        A: (True, True, False, False, False, False),
     },
     "spm.payout.simulate": {  # What-If: each user their own simulations
         U: (True, False, False, True, True, True),
@@ -322,6 +348,38 @@ class TestAccessMatrix(SpmCommon):
         def config(record, foreign):
             return {role: record for role in cls.roles}, record, foreign
 
+        # training: a course of each company, needs and enrolments of rep1 and rep3, a measured effect
+        course = env["spm.training.course"].create({"name": "Course", "kpi_ids": [Command.set(kpi.ids)]})
+        foreign_course = env["spm.training.course"].create({"name": "Elsewhere", **c2})
+        requirement = env["spm.training.requirement"].create({"team_id": cls.team_a.id, "course_id": course.id})
+        foreign_team = env["crm.team"].create({"name": "Elsewhere", **c2})
+        foreign_requirement = env["spm.training.requirement"].create(
+            {"team_id": foreign_team.id, "course_id": foreign_course.id, **c2}
+        )
+        Need = env["spm.training.need"]
+        need_of = {
+            rep: Need.create({"user_id": rep.id, "team_id": rep.sale_team_id.id,
+                              "manager_user_id": rep.sale_team_id.user_id.id, "course_ids": [Command.set(course.ids)]})
+            for rep in (cls.rep1, cls.rep3)
+        }  # fmt: skip
+        foreign_need = Need.create({"user_id": cls.rep5.id, **c2})
+        Enrolment = env["spm.training.enrolment"]
+        enrolment_of = {
+            rep: Enrolment.create({"user_id": rep.id, "course_id": course.id}) for rep in (cls.rep1, cls.rep3)
+        }
+        foreign_enrolment = Enrolment.create({"user_id": cls.rep5.id, "course_id": foreign_course.id})
+        Effect = env["spm.training.effect"]
+
+        def effect(course, enrolments):
+            return Effect.create(
+                {"course_id": course.id, "kpi_id": kpi.id,
+                 "person_ids": [Command.create({"enrolment_id": enrolment.id}) for enrolment in enrolments]}
+            )  # fmt: skip
+
+        course_effect = effect(course, enrolment_of[cls.rep1] | enrolment_of[cls.rep3])
+        foreign_effect = effect(foreign_course, foreign_enrolment)
+        person_of = {line.user_id: line for line in course_effect.person_ids}
+
         cls.records = {
             "spm.measure": config(cls.measure_sales, foreign_measure),
             "spm.kpi": config(kpi, foreign_kpi),
@@ -349,6 +407,24 @@ class TestAccessMatrix(SpmCommon):
                 alert(foreign_monitor_rule, cls.rep5, cls.team_c),
             ),
             "spm.appraisal.campaign": config(campaign, foreign_campaign),
+            "spm.training.course": config(course, foreign_course),
+            "spm.training.requirement": config(requirement, foreign_requirement),
+            "spm.training.need": (
+                {U: need_of[cls.rep1], M: need_of[cls.rep1], F: None, A: need_of[cls.rep1]},
+                need_of[cls.rep3],
+                foreign_need,
+            ),
+            "spm.training.enrolment": (
+                {U: enrolment_of[cls.rep1], M: enrolment_of[cls.rep1], F: None, A: enrolment_of[cls.rep1]},
+                enrolment_of[cls.rep3],
+                foreign_enrolment,
+            ),
+            "spm.training.effect": config(course_effect, foreign_effect),
+            "spm.training.effect.person": (
+                {U: person_of[cls.rep1], M: person_of[cls.rep1], F: None, A: person_of[cls.rep1]},
+                person_of[cls.rep3],
+                foreign_effect.person_ids,
+            ),
             "spm.payout.run": config(run, foreign_run),
             "spm.quota.line": (
                 {U: line_of[cls.rep1], M: line_of[cls.team_a], F: None, A: company_line},

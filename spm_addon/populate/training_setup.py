@@ -1,0 +1,79 @@
+"""Training demo data on top of the generated sales data and the closed appraisal campaign.
+
+Per company with sales teams: a catalogue of four courses tied to the shipped KPIs and criteria,
+a required training per team (CRM basics within 60 days of joining), the closed campaign's training
+needs recommended and half of them accepted, past completions of *Consultative Selling* by a third
+of the salespeople (so that its effect can be measured), and the effect report. Idempotent: a
+company that has courses is left alone. Deterministic: who is trained and when follows from ids.
+"""
+
+from datetime import timedelta
+
+from odoo import Command
+
+COURSES = [
+    # name, kind, KPIs, criteria, validity (months)
+    ("Consultative Selling", "classroom", ["spm_kpi_revenue_attainment", "spm_kpi_won_deals"], [], 0),
+    ("Negotiation Workshop", "external", ["spm_kpi_win_rate"], [], 0),
+    ("Working Together", "classroom", [], ["spm_criterion_teamwork"], 0),
+    ("CRM Basics", "elearning", ["spm_kpi_activities_on_time"], [], 24),
+]
+
+
+def training_setup(env, today, log=print, max_reps=2000):
+    Course = env["spm.training.course"].with_context(tracking_disable=True, mail_notrack=True)
+    for company in env["res.company"].search([]):
+        teams = env["crm.team"].search([("company_id", "=", company.id), ("member_ids", "!=", False)])
+        teams -= env.ref("sales_team.team_sales_department", raise_if_not_found=False) or teams.browse()
+        members = env["crm.team.member"].search([("crm_team_id", "in", teams.ids)], order="id")
+        if not members or len(members) > max_reps or Course.search_count([("company_id", "=", company.id)]):
+            continue
+        courses = Course.create(
+            [
+                {
+                    "name": name,
+                    "kind": kind,
+                    "company_id": company.id,
+                    "kpi_ids": [Command.set([env.ref(f"spm_addon.{xmlid}").id for xmlid in kpis])],
+                    "criterion_ids": [Command.set([env.ref(f"spm_addon.{xmlid}").id for xmlid in criteria])],
+                    "validity_months": validity,
+                    "duration_hours": 8,
+                }
+                for name, kind, kpis, criteria, validity in COURSES
+            ]
+        )
+        consultative, crm_basics = courses[0], courses[3]
+        env["spm.training.requirement"].create(
+            [
+                {"team_id": team.id, "course_id": crm_basics.id, "company_id": company.id, "days": 60,
+                 "date_start": today - timedelta(days=365)}
+                for team in teams
+            ]
+        )  # fmt: skip
+        # a third of the salespeople took Consultative Selling 120 to 300 days ago, the others did not
+        Enrolment = env["spm.training.enrolment"]
+        vals_list = []
+        for member in members.filtered(lambda member: member.user_id.id % 3 == 0):
+            completed = today - timedelta(days=120 + member.user_id.id * 37 % 180)
+            vals_list.append(
+                {"user_id": member.user_id.id, "course_id": consultative.id, "team_id": member.crm_team_id.id,
+                 "date_enrolled": completed - timedelta(days=14), "due_date": completed, "score": 70 + member.id % 30}
+            )  # fmt: skip
+        for enrolment, vals in zip(Enrolment.create(vals_list), vals_list, strict=True):
+            enrolment._complete(vals["due_date"], vals["score"])
+        # the closed campaign's needs were proposed before the catalogue existed: recommend its courses now
+        needs = env["spm.training.need"].search([("company_id", "=", company.id), ("state", "=", "proposed")])
+        for need in needs:
+            need.sudo().course_ids = courses.filtered(
+                lambda course, need=need: need.kpi_id in course.kpi_ids or need.criterion_id in course.criterion_ids
+            )
+        needs.filtered(lambda need: need.course_ids and need.id % 2)._accept()
+        env["spm.training.requirement"].search([("company_id", "=", company.id)])._apply()
+        env["spm.training.effect"]._compute_for_courses(consultative)
+        Enrolment._cron_remind()
+        effect = consultative.effect_ids[:1]
+        log(
+            f"{company.name}: {len(courses)} training courses, {len(needs)} training needs, "
+            f"{Enrolment.search_count([('company_id', '=', company.id)])} enrolments; effect of "
+            f"{consultative.name} on {effect.kpi_id.name}: {effect.effect:,.0f} ({effect.trained_count} trained)"
+        )

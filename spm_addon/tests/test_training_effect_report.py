@@ -1,0 +1,141 @@
+from datetime import date
+
+from freezegun import freeze_time
+
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+
+from .common import SpmCommon
+
+
+@tagged("post_install", "-at_install")
+class TestTrainingEffectReport(SpmCommon):
+    """The effect of a course on the KPI it targets, from the KPI's own measure (confirmed sales by
+    order date), on a small data set computed by hand.
+
+    The course is completed on 1 April 2026 and measured over 30 days: before = 2 March .. 31 March,
+    after = 2 April .. 1 May. Orders (untaxed):
+        rep1 trained   15 March 1,000   15 April 1,600   change +600
+        rep2 trained   15 March 2,000   15 April 2,300   change +300
+        rep3           15 March   900   15 April 1,100   change +200
+        rep4           15 March 1,900   15 April 2,000   change +100
+        rep5           15 March 3,000   15 April 3,000   change    0
+    The administrator is a member of the default sales team and sells nothing: 0 -> 0.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.kpi = cls.env.ref("spm_addon.spm_kpi_revenue_attainment")
+        cls.course = cls.env["spm.training.course"].create(
+            {
+                "name": "Value Selling",
+                "kpi_ids": [Command.set(cls.kpi.ids)],
+                "effect_days": 30,
+                "effect_controls": 1,
+                "effect_min_people": 2,
+            }
+        )
+        figures = {cls.rep1: (1000, 1600), cls.rep2: (2000, 2300), cls.rep3: (900, 1100),
+                   cls.rep4: (1900, 2000), cls.rep5: (3000, 3000)}  # fmt: skip
+        for rep, (before, after) in figures.items():
+            cls._order(rep, before, date(2026, 3, 15))
+            cls._order(rep, after, date(2026, 4, 15))
+        cls._order(cls.rep1, 50_000, date(2026, 4, 1))  # the completion day is in neither window
+        cls._order(cls.rep1, 70_000, date(2026, 5, 2))  # nor is the day after the after window
+
+    def _enrol(self, user, completion_date):
+        enrolment = self.env["spm.training.enrolment"].create(
+            {"user_id": user.id, "course_id": self.course.id, "date_enrolled": date(2026, 3, 1)}
+        )
+        enrolment._complete(completion_date, 90)
+        return enrolment
+
+    def test_worked_example(self):
+        first, second = self._enrol(self.rep1, date(2026, 4, 1)), self._enrol(self.rep2, date(2026, 4, 1))
+        late = self._enrol(self.rep5, date(2026, 5, 20))  # its after window ends 19 June: not measured yet
+        with freeze_time("2026-06-01"):
+            self.course.with_user(self.manager_a).action_compute_effect()
+        effect = self.course.effect_ids
+        self.assertEqual(effect.kpi_id, self.kpi)
+        # rep1 (1,000) is matched with rep3 (900): 600 - 200 = 400
+        # rep2 (2,000) is matched with rep4 (1,900): 300 - 100 = 200
+        # effect (400 + 200) / 2 = 300; the trained grew by (600 + 300) / 2 = 450, their controls by 150
+        self.assertEqual((effect.trained_count, effect.control_count, effect.unmatched_count), (2, 2, 0))
+        self.assertAlmostEqual(effect.effect, 300.0)
+        self.assertAlmostEqual(effect.trained_change, 450.0)
+        self.assertAlmostEqual(effect.control_change, 150.0)
+        # a bootstrap of two effects (400, 200): its means are 200, 300 or 400; the 95 % interval is 200 .. 400
+        self.assertEqual((effect.ci_low, effect.ci_high), (200.0, 400.0))
+        self.assertEqual(effect.verdict, "improved")
+        # per person, on the enrolment
+        self.assertEqual(
+            [
+                (line.before, line.after, line.change, line.control_change, line.effect)
+                for line in first.effect_person_ids
+            ],
+            [(1000.0, 1600.0, 600.0, 200.0, 400.0)],
+        )
+        self.assertEqual(second.effect_person_ids.effect, 200.0)
+        self.assertFalse(late.effect_person_ids)
+        # the salesperson reads their own before / after, not a colleague's
+        self.assertTrue(first.effect_person_ids.with_user(self.rep1).has_access("read"))
+        self.assertFalse(second.effect_person_ids.with_user(self.rep1).has_access("read"))
+
+        # and on rep1's appraisal of a period ending after the completion, not of one ending before it
+        template = self.env.ref("spm_addon.spm_appraisal_template_sales")
+        employee = self.env["hr.employee"].create({"name": "Rep 1", "user_id": self.rep1.id})
+
+        def appraisal(date_to):
+            campaign = self.env["spm.appraisal.campaign"].create(
+                {"name": str(date_to), "template_id": template.id, "date_from": date(2026, 1, 1), "date_to": date_to}
+            )
+            return self.env["spm.appraisal"].create(
+                {"campaign_id": campaign.id, "employee_id": employee.id, "user_id": self.rep1.id}
+            )
+
+        self.assertEqual(appraisal(date(2026, 6, 30)).training_effect_ids, first.effect_person_ids)
+        self.assertFalse(appraisal(date(2026, 3, 31)).training_effect_ids)
+
+        # with a minimum of 3 people: too few people to conclude, and measuring again replaces the figures
+        self.course.effect_min_people = 3
+        with freeze_time("2026-06-01"):
+            self.course.action_compute_effect()
+        self.assertEqual(len(self.course.effect_ids), 1)
+        self.assertEqual(len(first.effect_person_ids), 1)
+        self.assertEqual(self.course.effect_ids.verdict, "too_few")
+        label = dict(self.course.effect_ids._fields["verdict"]._description_selection(self.env))["too_few"]
+        self.assertEqual(label, "Too few people to conclude")
+
+    def test_people_trained_in_the_windows_are_no_controls(self):
+        self._enrol(self.rep1, date(2026, 4, 1))
+        self._enrol(self.rep2, date(2026, 4, 1))
+        self._enrol(self.rep4, date(2026, 4, 20))  # trained within the windows of 1 April: no control of theirs
+        with freeze_time("2026-05-10"):  # rep4's own after window (to 20 May) has not ended
+            self.course.action_compute_effect()
+        effect = self.course.effect_ids
+        # rep1 (1,000) with rep3 (900): 400. rep2 (2,000): rep5 (3,000) is 1,000 away, rep3 1,100 and the
+        # administrator 2,000: rep5, 300 - 0 = 300. Effect (400 + 300) / 2 = 350
+        self.assertEqual((effect.trained_count, effect.control_count), (2, 2))
+        self.assertAlmostEqual(effect.effect, 350.0)
+
+    def test_refusals(self):
+        course = self.env["spm.training.course"].create({"name": "No KPI"})
+        with self.assertRefused(UserError, "targets no KPI"):
+            course.action_compute_effect()
+        with self.assertRaises(AccessError):
+            self.course.with_user(self.rep1).action_compute_effect()
+        self.assertFalse(self.course.effect_ids)
+
+    def test_chinese_user_reads_the_verdict_in_chinese(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["spm_addon"], ["zh_CN"], overwrite=True)
+        zh = self.env(context=dict(self.env.context, lang="zh_CN"))
+        labels = dict(zh["spm.training.effect"]._fields["verdict"]._description_selection(zh))
+        self.assertEqual(labels["too_few"], "人数太少，无法得出结论")
+        self.assertEqual(zh.ref("spm_addon.menu_spm_my_training").name, "我的培训")
+        self.assertEqual(zh["spm.training.need"]._fields["user_id"]._description_string(zh), "销售员")
+        course = self.env["spm.training.course"].create({"name": "No KPI"})
+        with self.assertRefused(UserError, "没有目标 KPI"):
+            course.with_env(zh).action_compute_effect()

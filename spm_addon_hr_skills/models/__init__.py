@@ -1,0 +1,2 @@
+from . import hr_resume_line
+from . import spm_training_enrolment
