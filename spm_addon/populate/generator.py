@@ -51,6 +51,9 @@ NOISE = 0.15  # how much a salesperson's month varies around their level
 SURNAMES = "Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He Lin Luo Gao".split()
 GIVEN = "Wei Fang Min Jing Lei Jun Yan Hui Qiang Li Na Tao Ming Chao Xin Yu Hao Ting Bo Lan".split()
 CITIES = "Shanghai Beijing Shenzhen Guangzhou Hangzhou Chengdu Wuhan Nanjing Suzhou Xiamen".split()
+# the province of each city, by its code in Odoo's Chinese states (base data)
+PROVINCE_OF = {"Shanghai": "沪", "Beijing": "京", "Shenzhen": "粤", "Guangzhou": "粤", "Hangzhou": "浙",
+               "Chengdu": "蜀", "Wuhan": "鄂", "Nanjing": "苏", "Suzhou": "苏", "Xiamen": "闽"}  # fmt: skip
 CATEGORIES = {
     "Hardware": ["Servers", "Networking", "Storage"],
     "Software": ["Licences", "Subscriptions"],
@@ -480,6 +483,9 @@ class Generator:
                 "type",
                 "customer_rank",
                 "city",
+                "country_id",
+                "state_id",
+                "commercial_partner_id",
                 "email",
                 "user_id",
                 "autopost_bills",
@@ -496,6 +502,8 @@ class Generator:
         for rep in self.reps:
             reps_by_company.setdefault(rep["company"], []).append(rep)
         company_ids = companies.ids
+        china = env.ref("base.cn")
+        states = {state.code: state.id for state in env["res.country.state"].search([("country_id", "=", china.id)])}
         for index, pid in enumerate(ids):
             company = company_ids[0] if len(company_ids) == 1 or index % 10 else company_ids[1]
             rep = self.rng.choice(reps_by_company.get(company) or self.reps)
@@ -521,6 +529,9 @@ class Generator:
                 "contact",
                 1,
                 city,
+                china.id,
+                states.get(PROVINCE_OF[city]),
+                pid,  # a company is its own commercial partner, as Odoo computes it
                 f"info{index + 1}@customer.example",
                 rep["user"],
                 "ask",

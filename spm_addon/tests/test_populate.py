@@ -48,6 +48,18 @@ class TestPopulate(TransactionCase):
                 .search_count([("active", "=", False), ("probability", "=", 0)]),
                 "meetings": self.env["calendar.event"].search_count([("opportunity_id", "!=", False)]),
                 "by_rep": sorted(amount for __, amount in by_rep),
+                # customers are companies of a Chinese province, their own commercial partner (the
+                # customer reports group by them)
+                "customers_placed": self.env["res.partner"].search_count(
+                    [
+                        ("email", "=like", "info%@customer.example"),
+                        ("country_id.code", "=", "CN"),
+                        ("state_id", "!=", False),
+                    ]
+                ),
+                "own_commercial": self.env["res.partner"].search_count(
+                    [("email", "=like", "info%@customer.example"), ("commercial_partner_id", "!=", False)]
+                ),
             }
             savepoint.rollback()
         self.env.invalidate_all()
@@ -62,6 +74,8 @@ class TestPopulate(TransactionCase):
         self.assertEqual(counts["confirmed_order_lines"], promise["order_lines"])
         self.assertGreater(counts["order_lines"], promise["order_lines"])
         self.assertEqual(counts["customers"], promise["customers"])
+        self.assertEqual(checks["customers_placed"], promise["customers"])
+        self.assertEqual(checks["own_commercial"], promise["customers"])
         self.assertEqual(counts["products"], promise["products"])
         self.assertEqual(checks["users"], promise["reps"])
         self.assertEqual(checks["employees_with_manager"], promise["reps"])
