@@ -5,7 +5,7 @@ import polib
 from odoo.exceptions import ValidationError
 from odoo.tests import tagged
 from odoo.tools.misc import file_path
-from odoo.tools.translate import TranslationModuleReader
+from odoo.tools.translate import TranslationFileReader, TranslationModuleReader
 
 from .common import SpmCommon
 
@@ -30,6 +30,15 @@ class TestI18n(SpmCommon):
                 sorted(PLACEHOLDER.findall(msgstr)),
                 f"placeholders differ in the translation of {msgid!r}",
             )
+
+    def test_catalogue_and_template_agree(self):
+        """Odoo merges the .pot into the .po it loads: a translation whose term is missing from the
+        template becomes obsolete and is silently dropped. Every translation must reach Odoo."""
+        catalogue = polib.pofile(file_path("spm_addon/i18n/zh_CN.po"))
+        with open(file_path("spm_addon/i18n/zh_CN.po"), "rb") as po_file:
+            loaded = {row["src"] for row in TranslationFileReader(po_file, fileformat="po")}
+        dropped = sorted(entry.msgid for entry in catalogue if entry.msgstr and entry.msgid not in loaded)
+        self.assertFalse(dropped, "translations Odoo drops (run tools/i18n_update.py):\n" + "\n".join(dropped))
 
     def test_chinese_user_sees_chinese(self):
         self.env["res.lang"]._activate_lang("zh_CN")
