@@ -61,7 +61,8 @@ PARTS = {
     "draw": (_lt("Draw: commission topped up to %(draw)s"), {"draw": MONEY}),
     "recovery": (_lt("Recovery of earlier draws (%(outstanding)s outstanding)"), {"outstanding": MONEY}),
 }
-SEPARATOR = _lt("; ")  # between the parts of an explanation
+# between the parts of an explanation (a term with words: Odoo's extractor skips bare punctuation)
+SEPARATOR = _lt("%(part)s; %(next)s")
 
 
 def part(key, **values):
@@ -93,7 +94,7 @@ class Renderer:
         self.lang = env.lang or "en_US"
         self.currency = currency
         self.texts = {}
-        self.separator = SEPARATOR._translate(self.lang)
+        self.separator = SEPARATOR._translate(self.lang) % {"part": "", "next": ""}
         self.sources = {}
         self.names = {}
 
