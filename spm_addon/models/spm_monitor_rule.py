@@ -10,6 +10,7 @@ from odoo.tools import SQL
 
 from ..engine import monitoring
 from ..tools import access
+from . import spm_job_mixin
 
 _logger = logging.getLogger(__name__)
 
@@ -21,6 +22,7 @@ class SpmMonitorRule(models.Model):
     the engine's check per person, one hit and one activity per new finding."""
 
     _name = "spm.monitor.rule"
+    _inherit = ["mail.thread", "spm.job.mixin"]
     _description = "Monitoring Rule"
     _order = "sequence, id"
     _check_company_auto = True
@@ -138,10 +140,21 @@ class SpmMonitorRule(models.Model):
     # Actions
 
     def action_run(self):
-        """Run the rules now (administrators); hits already raised are not raised again."""
+        """Run the rules now (administrators); hits already raised are not raised again. Over more
+        salespeople than a web request serves in time, each rule runs as a background job."""
         access.require(self.env, "admin", self.env._("Only Sales Performance administrators run monitoring rules."))
+        people = self.env["crm.team"].sudo().search([("company_id", "in", [*self.company_id.ids, False])]).member_ids
+        if len(people) > spm_job_mixin.BACKGROUND_ABOVE:
+            jobs = [rule._queue_job(self.env._("Run of %(rule)s", rule=rule.name), "_job_run", 1) for rule in self]
+            return self._job_notification(jobs[0])
         self.sudo()._run()
         return self.action_open_hits()
+
+    def _job_run(self, job):
+        """The background step of Run Now: the rule's whole round (one step: its hits and activities
+        are created in one transaction, as the daily run does)."""
+        self._run()
+        return 1, 1
 
     def action_open_hits(self):
         self.ensure_one()

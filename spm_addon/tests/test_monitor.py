@@ -1,4 +1,5 @@
 from datetime import datetime, time, timedelta
+from unittest.mock import patch
 
 from dateutil.relativedelta import relativedelta
 
@@ -359,3 +360,28 @@ class TestMonitorAccess(MonitorCommon):
         self.assertEqual(action["res_model"], "spm.monitor.hit")
         # 45 days is still above 40: the same stays in the stage, no new hit
         self.assertEqual(self.rule.hit_count, 2)
+
+
+@tagged("post_install", "-at_install")
+class TestMonitorInBackground(SpmCommon):
+    """Run Now over more salespeople than a web request serves: a background job, run once."""
+
+    def test_run_now_queues_a_job(self):
+        stage = self.env["crm.stage"].search([("is_won", "=", False)], limit=1)
+        lead = self.env["crm.lead"].create(
+            {"name": "Stuck", "type": "opportunity", "user_id": self.rep1.id, "team_id": self.team_a.id,
+             "stage_id": stage.id, "company_id": self.env.company.id}
+        )  # fmt: skip
+        lead.write({"date_last_stage_update": fields.Datetime.now() - timedelta(days=45)})
+        rule = self.env["spm.monitor.rule"].create({"name": "Deals stuck", "kind": "stage_aging", "stage_days": 30})
+        with patch("odoo.addons.spm_addon.models.spm_job_mixin.BACKGROUND_ABOVE", 2):
+            action = rule.with_user(self.spm_admin).action_run()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertFalse(rule.hit_count)  # the button only queued the round
+        job = rule.job_id
+        self.assertEqual((job.state, job.user_id), ("queued", self.spm_admin))
+        job._run_batch()
+        self.assertEqual(job.state, "done")
+        rule.invalidate_recordset(["hit_count"])
+        self.assertEqual(rule.hit_count, 1)
+        self.assertIn("Run of Deals stuck", rule.message_ids[0].body)

@@ -88,6 +88,9 @@ class TestQuotaReports(SpmCommon):
     def test_targets_and_actuals_side_by_side(self):
         """The report's rows are the lines' figures: a graph of team A by figure shows the target
         500 (200 + 300) beside the actual 300 (100 + 200) and the 350 expected (100 + 250)."""
+        # as the menu runs it: a server action (which Odoo runs only for its group or for who may write)
+        menu_action = self.env.ref("spm_addon.spm_quota_report_action_open").with_user(self.manager_a)
+        self.assertEqual(menu_action.run()["res_model"], "spm.quota.report")
         action = self.env["spm.quota.report"].with_user(self.manager_a).action_open_report()
         self.assertEqual(
             (action["res_model"], action["context"]["search_default_plan_id"]), ("spm.quota.report", self.plan.id)
