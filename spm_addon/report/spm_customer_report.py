@@ -37,7 +37,8 @@ class SpmCustomerReport(models.Model):
     medium_id = fields.Many2one("utm.medium", string="Medium", readonly=True)
     customer_kind = fields.Selection([("new", "New Customer"), ("returning", "Returning Customer")], readonly=True)
     order_count = fields.Integer(string="Orders", readonly=True)
-    amount = fields.Float(string="Untaxed Amount", readonly=True, digits=(16, 2))
+    currency_id = fields.Many2one(related="company_id.currency_id")
+    amount = fields.Monetary(string="Untaxed Amount", readonly=True, currency_field="currency_id")
 
     @property
     def _table_query(self):
