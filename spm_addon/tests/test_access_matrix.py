@@ -317,12 +317,15 @@ class TestAccessMatrix(SpmCommon):
             )
 
         Lead = env["crm.lead"]
-        own_lead = Lead.create({"name": "Own deal", "type": "opportunity", "user_id": cls.rep1.id,
-                                "team_id": cls.team_a.id})
-        other_lead = Lead.create({"name": "Other deal", "type": "opportunity", "user_id": cls.rep3.id,
-                                  "team_id": cls.team_b.id})
-        foreign_lead = Lead.create({"name": "Foreign deal", "type": "opportunity", "user_id": False, "team_id": False,
-                                    **c2})
+        own_lead = Lead.create(
+            {"name": "Own deal", "type": "opportunity", "user_id": cls.rep1.id, "team_id": cls.team_a.id}
+        )
+        other_lead = Lead.create(
+            {"name": "Other deal", "type": "opportunity", "user_id": cls.rep3.id, "team_id": cls.team_b.id}
+        )
+        foreign_lead = Lead.create(
+            {"name": "Foreign deal", "type": "opportunity", "user_id": False, "team_id": False, **c2}
+        )
 
         def funnel_row(lead):
             return env["spm.funnel.report"].search([("lead_id", "=", lead.id), ("is_lead_stage", "=", True)])

@@ -13,9 +13,7 @@ class TestFunnelReport(SpmCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.new, cls.qualified, cls.proposition, cls.won = (
-            cls.env.ref(f"crm.stage_lead{i}") for i in (1, 2, 3, 4)
-        )
+        cls.new, cls.qualified, cls.proposition, cls.won = (cls.env.ref(f"crm.stage_lead{i}") for i in (1, 2, 3, 4))
         Lead = cls.env["crm.lead"]
 
         def lead(name, user, team, stage, revenue, created, closed=None, outcome=None):
@@ -74,9 +72,7 @@ class TestFunnelReport(SpmCommon):
         by_status = self._by(
             self.spm_admin, "status", ["opportunity_count:sum", "expected_revenue:sum", "cycle_days:avg"]
         )
-        self.assertEqual(
-            by_status, {"won": (2, 3000.0, 20.0), "lost": (2, 600.0, 13.0), "open": (2, 350.0, False)}
-        )
+        self.assertEqual(by_status, {"won": (2, 3000.0, 20.0), "lost": (2, 600.0, 13.0), "open": (2, 350.0, False)})
         total = self.env["spm.funnel.report"]._read_group(
             [("lead_id", "in", self.leads.ids)], [], ["opportunity_count:sum", "expected_revenue:sum", "cycle_days:avg"]
         )[0]
