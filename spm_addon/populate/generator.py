@@ -1557,8 +1557,12 @@ class Generator:
         )
         created_of = dict(cr.fetchall())
         open_ids = [o[0] for o in self.opportunities if o[0] in created_of]
-        old = [lead_id for lead_id in open_ids if (end - created_of[lead_id].date()).days > 40]
-        stalled = set(rng.sample(old, min(len(old), max(3, len(open_ids) // 50))))
+        company_of = {o[0]: o[1]["company"] for o in self.opportunities}
+        stalled = set()
+        for company in sorted({company_of[lead_id] for lead_id in open_ids}):
+            mine = [lead_id for lead_id in open_ids if company_of[lead_id] == company]
+            old = [lead_id for lead_id in mine if (end - created_of[lead_id].date()).days > 40]
+            stalled.update(rng.sample(old, min(len(old), max(3, len(mine) // 50))))
         moved = []
         for lead_id in open_ids:
             created = created_of[lead_id]
@@ -1664,8 +1668,9 @@ class Generator:
         self.counts["signal_churned_customers"] = churned
 
     def _sales_drop(self, rng):
-        """A salesperson of a team of several sold nothing last month: their orders went to a teammate. The
-        steadiest seller of the year before is taken (the drop of the least noisy history stands out most)."""
+        """In each company, a salesperson of a team of several sold nothing last month: their orders went to a
+        teammate. The steadiest seller of the year before is taken (the drop of the least noisy history
+        stands out most)."""
         cr = self.env.cr
         last = self.end.replace(day=1)
         month = (last - timedelta(days=1)).replace(day=1)
@@ -1673,7 +1678,6 @@ class Generator:
         by_team = {}
         for rep in self.reps:
             by_team.setdefault(rep["team"], []).append(rep)
-        candidates = [rep for _team, reps in sorted(by_team.items()) if len(reps) > 1 for rep in reps]
         cr.execute(
             """SELECT user_id, date_trunc('month', date_order)::date,
                       SUM(amount_untaxed / CASE COALESCE(currency_rate, 0) WHEN 0 THEN 1.0 ELSE currency_rate END)
@@ -1683,29 +1687,39 @@ class Generator:
         history = {}
         for user, start, amount in cr.fetchall():
             history.setdefault(user, [0.0] * 12)[(start.year - first.year) * 12 + start.month - first.month] = amount
-        steadiness = [(monitoring.robust_z(0.0, history[rep["user"]]), index) for index, rep in enumerate(candidates)
-                      if rep["user"] in history]  # fmt: skip
-        if not steadiness:
-            self.counts["signal_sales_drops"] = 0
-            return
-        rep = candidates[min(steadiness)[1]]
-        mate = rng.choice([other for other in by_team[rep["team"]] if other is not rep])
-        cr.execute(
-            "SELECT id FROM sale_order WHERE user_id = %s AND date_order >= %s AND date_order < %s",
-            [rep["user"], month, last],
-        )
-        order_ids = [row[0] for row in cr.fetchall()]
-        if order_ids:
-            self._move_orders(order_ids, user=mate["user"])
-        self.counts["signal_sales_drops"] = 1
+        drops = 0
+        for company in sorted({rep["company"] for rep in self.reps}):
+            candidates = [
+                rep for _team, reps in sorted(by_team.items()) if len(reps) > 1 for rep in reps
+                if rep["company"] == company and rep["user"] in history
+            ]  # fmt: skip
+            if not candidates:
+                continue
+            steadiness = [
+                (monitoring.robust_z(0.0, history[rep["user"]]), index) for index, rep in enumerate(candidates)
+            ]
+            rep = candidates[min(steadiness)[1]]
+            mate = rng.choice([other for other in by_team[rep["team"]] if other is not rep])
+            cr.execute(
+                "SELECT id FROM sale_order WHERE user_id = %s AND date_order >= %s AND date_order < %s",
+                [rep["user"], month, last],
+            )
+            order_ids = [row[0] for row in cr.fetchall()]
+            if order_ids:
+                self._move_orders(order_ids, user=mate["user"])
+            drops += 1
+        self.counts["signal_sales_drops"] = drops
 
     def _visits_drop(self, rng):
-        """Customer visits: a few salespeople visited three to five customers a week for the ten weeks before
-        last week, and no more than one since (the rest of the salespeople as they were)."""
+        """Customer visits: a few salespeople of each company visited three to five customers a week for the
+        ten weeks before last week, and none since (the rest of the salespeople as they were)."""
         env = self.env
         visit = env.ref("spm_addon.mail_activity_type_spm_visit")
         lead_model = env["ir.model"]._get_id("crm.lead")
-        droppers = rng.sample(self.reps, min(len(self.reps), max(2, len(self.reps) // 20)))
+        droppers = []
+        for company in sorted({rep["company"] for rep in self.reps}):
+            reps = [rep for rep in self.reps if rep["company"] == company]
+            droppers += rng.sample(reps, min(len(reps), max(2, len(reps) // 20)))
         last_monday = self.end - timedelta(days=self.end.weekday() + 7)
         leads_of = {}
         for lead_id, rep, _created, _status in self.opportunities:

@@ -227,7 +227,7 @@ MONITOR_RULES = [
     ("Customer visits below norm", "客户拜访偏少", {"kind": "visits_below_norm", "norm_weeks": 8, "norm_share": 80}),
     ("Sales drop", "业绩下滑", {"kind": "kpi_drop", "measure": "spm_addon.spm_measure_sales_revenue",
                               "responsible": "manager", "z_threshold": 1.5, "min_drop": 50.0}),
-    ("Churn risk", "客户流失预警", {"kind": "churn_risk", "grace_days": 14, "min_orders": 3}),
+    ("Churn risk", "客户流失预警", {"kind": "churn_risk", "grace_days": 30, "min_orders": 6}),
 ]  # fmt: skip
 
 
