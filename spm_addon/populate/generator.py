@@ -1656,7 +1656,8 @@ class Generator:
                 [ids, company, since - timedelta(days=120)],
             )
             churning = [row[0] for row in cr.fetchall()][: max(2, len(ids) // 100)]
-            others = [pid for pid in ids if pid not in churning]
+            stopping = set(churning)
+            others = [pid for pid in ids if pid not in stopping]
             for partner in churning:
                 cr.execute(
                     "SELECT id FROM sale_order WHERE partner_id = %s AND date_order >= %s ORDER BY date_order, id",
