@@ -48,6 +48,7 @@
         "report/spm_payout_statement_report.xml",
         "report/spm_quota_report_views.xml",
         "report/spm_customer_report_views.xml",
+        "report/spm_funnel_report_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -29,6 +29,7 @@ from datetime import date, datetime, timedelta
 from odoo import Command
 from odoo.tools import SQL
 
+from ..engine import monitoring
 from ..tools.bulk import checks_after_load, copy_text, reserve_ids
 
 FINANCE_LOGIN = "finance@demo.example"
@@ -1265,6 +1266,7 @@ class Generator:
                 "date_deadline",
                 "user_id",
                 "automated",
+                "active",
                 "create_uid",
                 "create_date",
                 "write_uid",
@@ -1365,6 +1367,7 @@ class Generator:
                     deadline,
                     rep["user"],
                     False,
+                    True,  # open: Odoo reads only active activities
                     *self.audit(created),
                 )
                 counts["activities_open"] += 1
@@ -1396,6 +1399,12 @@ class Generator:
                 counts["meetings"] += 1
         for table in (open_rows, done_rows, events, attendees):
             table.send()
+        # Odoo drops the activities of an archived record: none on the cancelled deals
+        env.cr.execute(
+            """DELETE FROM mail_activity a USING crm_lead l
+                WHERE a.res_model = 'crm.lead' AND a.res_id = l.id AND a.active AND NOT l.active"""
+        )
+        counts["activities_open"] -= env.cr.rowcount
         self.counts.update(activities=counts["activities_done"] + counts["activities_open"], **counts)
 
     def behaviour(self):
@@ -1514,6 +1523,237 @@ class Generator:
             table.send()
         self.counts.update(counts)
 
+    def signals(self):
+        """What the monitoring rules and the reports are to find in the demo, planted on top of the sales
+        with a random generator of its own (the sales stay as they were, only moved): lost deals in the
+        stage where they were lost, channels (UTM source and medium) on two opportunities in three and
+        their orders, open deals that moved lately but a few stalled for months, a few regular customers
+        who stopped buying, a salesperson whose sales stopped last month and a few whose customer visits
+        dropped in the last weeks. Counts what it planted in ``signal_*``."""
+        env, cr, rng = self.env, self.env.cr, random.Random(self.seed + 2)
+        end = self.end
+        # lost deals: spread over the stages where they were lost
+        open_stages = env["crm.stage"].search([("is_won", "=", False)], order="sequence").ids
+        lost = [lead_id for lead_id, _rep, _created, status in self.opportunities if status == "lost"]
+        self._update("crm_lead", "stage_id", lost, [rng.choice(open_stages) for __ in lost])
+        # channels: a source and a medium on two opportunities in three, and on their orders
+        sources = [
+            env.ref(f"utm.utm_source_{name}").id
+            for name in ("search_engine", "mailing", "newsletter", "facebook", "linkedin")
+        ]
+        mediums = [env.ref(f"utm.utm_medium_{name}").id for name in ("website", "phone", "direct", "email")]
+        tagged = [o[0] for o in self.opportunities if rng.random() < 2 / 3]
+        self._update("crm_lead", "source_id", tagged, [rng.choice(sources) for __ in tagged])
+        self._update("crm_lead", "medium_id", tagged, [rng.choice(mediums) for __ in tagged])
+        cr.execute(
+            """UPDATE sale_order so SET source_id = l.source_id, medium_id = l.medium_id
+                 FROM crm_lead l WHERE l.id = so.opportunity_id AND l.id = ANY(%s)""",
+            [tagged],
+        )
+        # open deals moved in the last three weeks, a few stalled for weeks or months (of those open since long)
+        cr.execute(
+            "SELECT id, create_date FROM crm_lead WHERE id = ANY(%s) AND active AND type = 'opportunity'",
+            [[o[0] for o in self.opportunities if o[3] == "open"]],
+        )
+        created_of = dict(cr.fetchall())
+        open_ids = [o[0] for o in self.opportunities if o[0] in created_of]
+        company_of = {o[0]: o[1]["company"] for o in self.opportunities}
+        stalled = set()
+        for company in sorted({company_of[lead_id] for lead_id in open_ids}):
+            mine = [lead_id for lead_id in open_ids if company_of[lead_id] == company]
+            old = [lead_id for lead_id in mine if (end - created_of[lead_id].date()).days > 40]
+            stalled.update(rng.sample(old, min(len(old), max(3, len(mine) // 50))))
+        moved = []
+        for lead_id in open_ids:
+            created = created_of[lead_id]
+            if lead_id in stalled:
+                days = rng.randint(35, min(180, (end - created.date()).days))
+            else:
+                days = rng.randint(0, min(20, max((end - created.date()).days, 0)))
+            moved.append(max(created, datetime.combine(end - timedelta(days=days), datetime.min.time())))
+        self._update("crm_lead", "date_last_stage_update", open_ids, moved, "timestamp")
+        # the follow-ups of the stalled deals, and of one open deal in five, are overdue by one to four weeks
+        late = [lead_id for lead_id in open_ids if lead_id in stalled or rng.random() < 0.2]
+        self.env.cr.execute(
+            "SELECT id FROM mail_activity WHERE res_model = 'crm.lead' AND res_id = ANY(%s) ORDER BY res_id, id",
+            [late],
+        )
+        overdue = [row[0] for row in self.env.cr.fetchall()]
+        deadlines = [end - timedelta(days=rng.randint(8, 28)) for __ in overdue]
+        self._update("mail_activity", "date_deadline", overdue, deadlines, "date")
+        self.counts.update(
+            signal_stalled_deals=len(stalled), signal_overdue_activities=len(overdue),
+            signal_sourced_opportunities=len(tagged),
+        )  # fmt: skip
+        self._churn(rng)
+        self._sales_drop(rng)
+        self._visits_drop(rng)
+
+    def _update(self, table, column, ids, values, kind="int"):
+        """Set ``column`` of the rows ``ids`` of ``table`` to ``values``, in one statement."""
+        if ids:
+            self.env.cr.execute(
+                SQL(
+                    "UPDATE %s t SET %s = v.value FROM unnest(%s::int[], %s::%s[]) AS v(id, value) WHERE t.id = v.id",
+                    SQL.identifier(table), SQL.identifier(column), list(ids), list(values), SQL(kind),
+                )
+            )  # fmt: skip
+
+    def _move_orders(self, order_ids, partner=None, user=None):
+        """Give the orders ``order_ids`` (with their lines, opportunities and invoices) to ``partner`` or ``user``."""
+        cr = self.env.cr
+        if partner:
+            cr.execute(
+                """UPDATE sale_order SET partner_id = %(p)s, partner_invoice_id = %(p)s, partner_shipping_id = %(p)s
+                    WHERE id = ANY(%(ids)s)""",
+                {"p": partner, "ids": order_ids},
+            )
+            cr.execute(
+                "UPDATE sale_order_line SET order_partner_id = %s WHERE order_id = ANY(%s)", [partner, order_ids]
+            )
+            cr.execute(
+                "UPDATE crm_lead SET partner_id = %s WHERE id IN "
+                "(SELECT opportunity_id FROM sale_order WHERE id = ANY(%s))",
+                [partner, order_ids],
+            )
+            cr.execute(
+                """UPDATE account_move m
+                      SET partner_id = %(p)s, commercial_partner_id = %(p)s, partner_shipping_id = %(p)s
+                     FROM sale_order so WHERE so.id = ANY(%(ids)s) AND m.invoice_origin = so.name
+                      AND m.company_id = so.company_id""",
+                {"p": partner, "ids": order_ids},
+            )
+            cr.execute(
+                """UPDATE account_move_line l SET partner_id = %(p)s FROM account_move m, sale_order so
+                    WHERE l.move_id = m.id AND so.id = ANY(%(ids)s) AND m.invoice_origin = so.name
+                      AND m.company_id = so.company_id""",
+                {"p": partner, "ids": order_ids},
+            )
+        if user:
+            cr.execute("UPDATE sale_order SET user_id = %s WHERE id = ANY(%s)", [user, order_ids])
+            cr.execute("UPDATE sale_order_line SET salesman_id = %s WHERE order_id = ANY(%s)", [user, order_ids])
+            cr.execute(
+                "UPDATE crm_lead SET user_id = %s WHERE id IN "
+                "(SELECT opportunity_id FROM sale_order WHERE id = ANY(%s))",
+                [user, order_ids],
+            )
+            cr.execute(
+                """UPDATE account_move m SET invoice_user_id = %(u)s FROM sale_order so
+                    WHERE so.id = ANY(%(ids)s) AND m.invoice_origin = so.name AND m.company_id = so.company_id""",
+                {"u": user, "ids": order_ids},
+            )
+
+    def _churn(self, rng):
+        """A few of the most regular customers stopped buying four months ago: their orders since went to others."""
+        cr, since = self.env.cr, self.end - timedelta(days=120)
+        churned = 0
+        for company, customers in sorted(self.customers_by_company.items()):
+            ids = [pid for pid, _created in customers]
+            cr.execute(
+                """SELECT partner_id FROM sale_order WHERE state = 'sale' AND partner_id = ANY(%s) AND company_id = %s
+                    GROUP BY partner_id HAVING COUNT(*) >= 4 AND MIN(date_order) < %s
+                    ORDER BY COUNT(*) DESC, partner_id""",
+                [ids, company, since - timedelta(days=120)],
+            )
+            churning = [row[0] for row in cr.fetchall()][: max(2, len(ids) // 100)]
+            stopping = set(churning)
+            others = [pid for pid in ids if pid not in stopping]
+            for partner in churning:
+                cr.execute(
+                    "SELECT id FROM sale_order WHERE partner_id = %s AND date_order >= %s ORDER BY date_order, id",
+                    [partner, since],
+                )
+                for (order_id,) in cr.fetchall():
+                    self._move_orders([order_id], partner=rng.choice(others))
+                churned += 1
+        self.counts["signal_churned_customers"] = churned
+
+    def _sales_drop(self, rng):
+        """In each company, a salesperson of a team of several sold nothing last month: their orders went to a
+        teammate. The steadiest seller of the year before is taken (the drop of the least noisy history
+        stands out most)."""
+        cr = self.env.cr
+        last = self.end.replace(day=1)
+        month = (last - timedelta(days=1)).replace(day=1)
+        first = _add_months(month, -12)
+        by_team = {}
+        for rep in self.reps:
+            by_team.setdefault(rep["team"], []).append(rep)
+        cr.execute(
+            """SELECT user_id, date_trunc('month', date_order)::date,
+                      SUM(amount_untaxed / CASE COALESCE(currency_rate, 0) WHEN 0 THEN 1.0 ELSE currency_rate END)
+                 FROM sale_order WHERE state = 'sale' AND date_order >= %s AND date_order < %s GROUP BY 1, 2""",
+            [first, month],
+        )
+        history = {}
+        for user, start, amount in cr.fetchall():
+            history.setdefault(user, [0.0] * 12)[(start.year - first.year) * 12 + start.month - first.month] = amount
+        drops = 0
+        for company in sorted({rep["company"] for rep in self.reps}):
+            candidates = [
+                rep for _team, reps in sorted(by_team.items()) if len(reps) > 1 for rep in reps
+                if rep["company"] == company and rep["user"] in history
+            ]  # fmt: skip
+            if not candidates:
+                continue
+            steadiness = [
+                (monitoring.robust_z(0.0, history[rep["user"]]), index) for index, rep in enumerate(candidates)
+            ]
+            rep = candidates[min(steadiness)[1]]
+            mate = rng.choice([other for other in by_team[rep["team"]] if other is not rep])
+            cr.execute(
+                "SELECT id FROM sale_order WHERE user_id = %s AND date_order >= %s AND date_order < %s",
+                [rep["user"], month, last],
+            )
+            order_ids = [row[0] for row in cr.fetchall()]
+            if order_ids:
+                self._move_orders(order_ids, user=mate["user"])
+            drops += 1
+        self.counts["signal_sales_drops"] = drops
+
+    def _visits_drop(self, rng):
+        """Customer visits: a few salespeople of each company visited three to five customers a week for the
+        ten weeks before last week, and none since (the rest of the salespeople as they were)."""
+        env = self.env
+        visit = env.ref("spm_addon.mail_activity_type_spm_visit")
+        lead_model = env["ir.model"]._get_id("crm.lead")
+        droppers = []
+        for company in sorted({rep["company"] for rep in self.reps}):
+            reps = [rep for rep in self.reps if rep["company"] == company]
+            droppers += rng.sample(reps, min(len(reps), max(2, len(reps) // 20)))
+        last_monday = self.end - timedelta(days=self.end.weekday() + 7)
+        leads_of = {}
+        for lead_id, rep, _created, _status in self.opportunities:
+            leads_of.setdefault(rep["user"], []).append(lead_id)
+        rows = []
+        for rep in droppers:
+            for week in range(1, 11):
+                monday = last_monday - timedelta(weeks=week)
+                for __ in range(rng.randint(3, 5)):
+                    rows.append((rep, monday + timedelta(days=rng.randint(0, 4))))
+        env.cr.execute(
+            """DELETE FROM mail_activity WHERE activity_type_id = %s AND user_id = ANY(%s) AND date_done >= %s""",
+            [visit.id, [rep["user"] for rep in droppers], last_monday],
+        )
+        done = _Copy(
+            env,
+            "mail_activity",
+            ["id", "res_model_id", "res_model", "res_id", "activity_type_id", "summary", "date_deadline",
+             "date_done", "spm_is_on_time", "user_id", "active", "automated", *AUDIT],
+        )  # fmt: skip
+        ids = iter(self.ids("mail_activity", len(rows)))
+        for rep, day in rows:
+            lead_id = rng.choice(leads_of.get(rep["user"]) or [None])
+            if lead_id is None:
+                continue
+            moment = datetime.combine(day, datetime.min.time())
+            done.add(
+                next(ids), lead_model, "crm.lead", lead_id, visit.id, "Customer visit", day, day, True, rep["user"],
+                False, False, *self.audit(moment),
+            )  # fmt: skip
+        done.send()
+        self.counts.update(signal_visit_drops=len(droppers), signal_visits=done.count)
+
     def _step(self, message, started):
         self.log(f"{message} ({time.perf_counter() - started:.0f} s)")
 
@@ -1539,6 +1779,8 @@ class Generator:
         self._step("activities and meetings", started)
         self.behaviour()
         self._step("visits, reports and surveys", started)
+        self.signals()
+        self._step("signals for the monitoring rules and reports", started)
         for table in (
             "res_partner",
             "res_users",

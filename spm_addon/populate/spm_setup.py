@@ -72,6 +72,7 @@ def setup(env, today=None, log=print):
     appraisal_setup(env, today, log)
     incentive_setup(env, today, log)
     training_setup(env, today, log)
+    monitor_setup(env, today, log)
     return created
 
 
@@ -215,6 +216,44 @@ def set_new_hire_targets(plan, today):
     Line.browse([line["id"] for line in users if line["user_id"] in starts]).write({"is_pinned": True})
     plan.target_amount = next(line["target"] for line in lines if line["level"] == "company")
     return list(starts)
+
+
+# the demo's monitoring rules, one of each kind: (name, Chinese name, values). A month's sales of a
+# salesperson vary much (a few large orders): the sales drop is a month at least half under the median
+# and 1.5 robust sigmas under it
+MONITOR_RULES = [
+    ("Stalled opportunities", "商机停滞", {"kind": "stage_aging", "stage_days": 30}),
+    ("Overdue activities", "活动逾期", {"kind": "overdue_activity", "overdue_days": 7, "min_count": 1}),
+    ("Customer visits below norm", "客户拜访偏少", {"kind": "visits_below_norm", "norm_weeks": 8, "norm_share": 80}),
+    ("Sales drop", "业绩下滑", {"kind": "kpi_drop", "measure": "spm_addon.spm_measure_sales_revenue",
+                              "responsible": "manager", "z_threshold": 1.5, "min_drop": 50.0}),
+    ("Churn risk", "客户流失预警", {"kind": "churn_risk", "grace_days": 30, "min_orders": 6}),
+]  # fmt: skip
+
+
+def monitor_setup(env, today, log=print):
+    """One monitoring rule of each kind per company with sales teams, run once as of ``today`` so that
+    the demo opens with alerts (the daily scheduled action runs them after). Idempotent: a company with
+    monitoring rules is left alone."""
+    Rule = env["spm.monitor.rule"].with_context(tracking_disable=True)
+    rules = Rule.browse()
+    for company in env["res.company"].search([]):
+        if not _demo_teams(env, company)[0] or Rule.with_context(active_test=False).search_count(
+            [("company_id", "=", company.id)]
+        ):
+            continue
+        values = []
+        for name, _zh, rule_values in MONITOR_RULES:
+            vals = dict(rule_values, name=name, company_id=company.id)
+            if "measure" in vals:
+                vals["measure_id"] = env.ref(vals.pop("measure")).id
+            values.append(vals)
+        created = Rule.create(values)
+        add_translations(created, "name", [zh for _name, zh, _values in MONITOR_RULES])
+        hits = created._run(today)
+        log(f"{company.name}: monitoring rules run, {len(hits)} alerts")
+        rules |= created
+    return rules
 
 
 def _demo_teams(env, company):

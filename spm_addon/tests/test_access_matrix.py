@@ -71,6 +71,12 @@ EXPECTED = {
         F: (None, False, False, False, False, False),
         A: (True, True, False, False, False, False),
     },
+    "spm.funnel.report": {  # sales funnel: as the opportunities' salespeople
+        U: (True, False, False, False, False, False),
+        M: (True, False, False, False, False, False),
+        F: (None, False, False, False, False, False),
+        A: (True, True, False, False, False, False),
+    },
     "spm.quota.adjustment": {  # an audit trail: written by the server only, never deleted
         U: (True, False, False, False, False, False),
         M: (True, False, False, False, False, False),
@@ -310,6 +316,20 @@ class TestAccessMatrix(SpmCommon):
                 [("partner_id", "=", order.partner_id.id), ("company_id", "=", order.company_id.id)]
             )
 
+        Lead = env["crm.lead"]
+        own_lead = Lead.create(
+            {"name": "Own deal", "type": "opportunity", "user_id": cls.rep1.id, "team_id": cls.team_a.id}
+        )
+        other_lead = Lead.create(
+            {"name": "Other deal", "type": "opportunity", "user_id": cls.rep3.id, "team_id": cls.team_b.id}
+        )
+        foreign_lead = Lead.create(
+            {"name": "Foreign deal", "type": "opportunity", "user_id": False, "team_id": False, **c2}
+        )
+
+        def funnel_row(lead):
+            return env["spm.funnel.report"].search([("lead_id", "=", lead.id), ("is_lead_stage", "=", True)])
+
         def overview(user):
             return env["spm.overview"].sudo().create({"user_id": user.id})
 
@@ -445,6 +465,11 @@ class TestAccessMatrix(SpmCommon):
                 {U: rfm_row(own_order), M: rfm_row(own_order), F: None, A: rfm_row(own_order)},
                 rfm_row(other_order),
                 rfm_row(foreign_order),
+            ),
+            "spm.funnel.report": (
+                {U: funnel_row(own_lead), M: funnel_row(own_lead), F: None, A: funnel_row(own_lead)},
+                funnel_row(other_lead),
+                funnel_row(foreign_lead),
             ),
             "spm.quota.adjustment": (
                 {

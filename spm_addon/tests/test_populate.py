@@ -4,7 +4,7 @@ from datetime import date
 import psycopg2
 
 from odoo.addons.spm_addon.populate.generator import SCALES, generate
-from odoo.addons.spm_addon.populate.spm_setup import setup
+from odoo.addons.spm_addon.populate.spm_setup import MONITOR_RULES, monitor_setup, setup
 from odoo.addons.spm_addon.tools import bulk
 from odoo.tests import TransactionCase, tagged
 
@@ -93,6 +93,45 @@ class TestPopulate(TransactionCase):
         self.assertNotEqual(self._generate(seed=8)[1], fingerprint)
         # salespeople differ: the best sells at least twice as much as the weakest
         self.assertGreater(checks["by_rep"][-1], 2 * checks["by_rep"][0])
+
+    def test_signals_for_monitoring_and_reports(self):
+        """The demo plants what each monitoring rule and report is to show: stalled deals, lost deals in
+        the stages where they were lost, channels, regular customers who stopped buying, a salesperson
+        who sold nothing last month and a few whose visits dropped; each demo rule finds at least one."""
+        with self.env.cr.savepoint(flush=False) as savepoint:
+            counts = generate(self.env, seed=7, scale="tiny", end_date=END, log=lambda *a: None)
+            self.env.flush_all()
+            Lead = self.env["crm.lead"].with_context(active_test=False)
+            signals = {
+                "stalled": Lead.search_count(
+                    [("type", "=", "opportunity"), ("active", "=", True), ("stage_id.is_won", "=", False),
+                     ("date_last_stage_update", "<", "2026-05-26")]  # 35 days before END
+                ),
+                "lost_stages": len(Lead.search([("active", "=", False), ("probability", "=", 0)]).stage_id),
+                "sourced_leads": Lead.search_count([("source_id", "!=", False), ("medium_id", "!=", False)]),
+                "sourced_orders": self.env["sale.order"].search_count([("source_id", "!=", False)]),
+                "funnel_stages": len(
+                    self.env["spm.funnel.report"]._read_group([("won_count", "=", 1)], ["stage_id"])
+                ),
+            }  # fmt: skip
+            rules = monitor_setup(self.env, today=END, log=lambda *a: None)
+            hits = {rule.kind: rule.hit_count for rule in rules}
+            savepoint.rollback()
+        self.env.invalidate_all()
+        # tiny (seed 7): 6 salespeople, 40 customers, 5 open deals of which 1 open for more than 40 days: that one
+        # stalled, 2 churned customers, 1 sales drop, 2 salespeople whose visits dropped
+        self.assertEqual(counts["signal_stalled_deals"], 1)
+        self.assertGreaterEqual(signals["stalled"], counts["signal_stalled_deals"])
+        self.assertEqual(counts["signal_churned_customers"], 2)
+        self.assertEqual(counts["signal_sales_drops"], 1)
+        self.assertEqual(counts["signal_visit_drops"], 2)
+        self.assertGreaterEqual(counts["signal_visits"], 2 * 10 * 3)  # 10 weeks, 3 to 5 visits a week
+        self.assertGreater(signals["lost_stages"], 1)  # lost deals are not all lost in the first stage
+        self.assertGreater(signals["sourced_leads"], 0)
+        self.assertGreater(signals["sourced_orders"], 0)
+        self.assertGreater(signals["funnel_stages"], 2)
+        self.assertEqual(set(hits), {values["kind"] for _name, _zh, values in MONITOR_RULES})
+        self.assertTrue(all(hits.values()), hits)
 
     def test_seasonality_and_growth(self):
         # a larger sample than tiny, to see the shape of the year

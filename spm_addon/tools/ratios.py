@@ -19,7 +19,7 @@ def select(model, ratios, aggregate_spec, query):
         return None
     numerator, denominator, factor = ratios[fname]
     return SQL(
-        "SUM(%s) / NULLIF(SUM(%s), 0) * %s",
+        "SUM(%s)::float / NULLIF(SUM(%s), 0) * %s",
         model._field_to_sql(model._table, numerator, query),
         model._field_to_sql(model._table, denominator, query),
         factor,
