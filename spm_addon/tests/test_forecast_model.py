@@ -204,6 +204,12 @@ class TestForecastModel(SpmCommon):
         action = self.Forecast.with_user(self.spm_admin).action_compute()
         self.assertEqual(action["params"]["type"], "success")
         self.assertEqual(self.Forecast.search_count([]), 12)  # today's figures replaced the 16 March ones
+        # the daily scheduled action: every company, the same rows again (the other company has no sales:
+        # its company row only, 3 months)
+        self.env["res.company"].create({"name": "Forecast Elsewhere"})
+        self.env.ref("spm_addon.ir_cron_spm_forecast").method_direct_trigger()
+        self.assertEqual(self.Forecast.search_count([("company_id", "=", self.company.id)]), 12)
+        self.assertEqual(self.Forecast.search_count([]), 15)
 
     @freeze_time("2026-03-16")
     def test_overview(self):
