@@ -47,3 +47,4 @@ from . import spm_training_need
 from . import spm_training_enrolment
 from . import spm_training_effect
 from . import spm_training_effect_person
+from . import spm_forecast

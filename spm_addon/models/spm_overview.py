@@ -38,6 +38,15 @@ class SpmOverview(models.Model):
     plan_ids = fields.Many2many("spm.quota.plan", string="Active Quota Plans", compute="_compute_period")
     to_lock_count = fields.Integer(string="Runs to Lock", compute="_compute_period")
     failed_job_count = fields.Integer(string="Failed Background Jobs", compute="_compute_period")
+    forecast_scope = fields.Char(string="Forecast Of", compute="_compute_forecast")
+    forecast_month_expected = fields.Float(string="Expected This Month", digits=(16, 2), compute="_compute_forecast")
+    forecast_month_target = fields.Float(string="Target This Month", digits=(16, 2), compute="_compute_forecast")
+    forecast_month_gap = fields.Float(string="Gap This Month", digits=(16, 2), compute="_compute_forecast")
+    forecast_quarter_expected = fields.Float(
+        string="Expected This Quarter", digits=(16, 2), compute="_compute_forecast"
+    )
+    forecast_quarter_target = fields.Float(string="Target This Quarter", digits=(16, 2), compute="_compute_forecast")
+    forecast_quarter_gap = fields.Float(string="Gap This Quarter", digits=(16, 2), compute="_compute_forecast")
 
     _sql_constraints = [("user_unique", "UNIQUE(user_id)", "Each user has one overview.")]
 
@@ -91,6 +100,48 @@ class SpmOverview(models.Model):
             overview.plan_ids = plans
             overview.to_lock_count = to_lock
             overview.failed_job_count = failed
+
+    def _forecast_domain(self):
+        """(label, domain) of the forecast the user follows: the company's for an administrator, the teams
+        they lead for a manager, their own otherwise."""
+        if access.has(self.env, "admin"):
+            return self.env.company.name, [("scope", "=", "company"), ("company_id", "=", self.env.company.id)]
+        teams = self.env["crm.team"].search([("user_id", "=", self.env.uid)])
+        if teams and access.has(self.env, "manager"):
+            return ", ".join(teams.mapped("name")), [("scope", "=", "team"), ("team_id", "in", teams.ids)]
+        return self.env.user.name, [("scope", "=", "user"), ("user_id", "=", self.env.uid)]
+
+    def _compute_forecast(self):
+        """This month's and this quarter's expected sales against their targets, read with the user's
+        rights from the current month's forecasts (one grouped query)."""
+        label, domain = self._forecast_domain()
+        month = fields.Date.context_today(self).replace(day=1)
+        [(expected, target, gap, q_expected, q_target, q_gap)] = self.env["spm.forecast"]._read_group(
+            [*domain, ("month", "=", month)],
+            aggregates=[
+                "expected_amount:sum", "target_amount:sum", "gap_amount:sum",
+                "quarter_expected_amount:sum", "quarter_target_amount:sum", "quarter_gap_amount:sum",
+            ],
+        )  # fmt: skip
+        for overview in self:
+            overview.forecast_scope = label
+            overview.forecast_month_expected = expected or 0.0
+            overview.forecast_month_target = target or 0.0
+            overview.forecast_month_gap = gap or 0.0
+            overview.forecast_quarter_expected = q_expected or 0.0
+            overview.forecast_quarter_target = q_target or 0.0
+            overview.forecast_quarter_gap = q_gap or 0.0
+
+    def action_open_forecast(self):
+        self.ensure_one()
+        _label, domain = self._forecast_domain()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Forecast"),
+            "res_model": "spm.forecast",
+            "views": [(False, "kanban"), (False, "list"), (False, "pivot"), (False, "form")],
+            "domain": domain,
+        }
 
     def write(self, vals):
         # users may write (Odoo's web client computes lists of records only for who may), but whose

@@ -167,6 +167,12 @@ EXPECTED = {
         F: (None, False, False, False, False, False),
         A: (True, True, False, False, False, False),
     },
+    "spm.forecast": {  # forecasts: computed by the server; own, led teams' and own, all
+        U: (True, False, False, False, False, False),
+        M: (True, False, False, False, False, False),
+        F: (None, False, False, False, False, False),
+        A: (True, True, False, False, False, False),
+    },
     "spm.payout.simulate": {  # What-If: each user their own simulations
         U: (True, False, False, True, True, True),
         M: (True, False, False, True, True, True),
@@ -400,7 +406,24 @@ class TestAccessMatrix(SpmCommon):
         foreign_effect = effect(foreign_course, foreign_enrolment)
         person_of = {line.user_id: line for line in course_effect.person_ids}
 
+        # forecasts: rep1's row, team A's, the company's; rep3's; another company's
+        def forecast_row(scope, company=cls.company, user=None, team=None):
+            return env["spm.forecast"].create(
+                {"scope": scope, "company_id": company.id, "user_id": user and user.id, "team_id": team and team.id,
+                 "month": date(2026, 1, 1), "forecast_amount": 1}
+            )  # fmt: skip
+
         cls.records = {
+            "spm.forecast": (
+                {
+                    U: forecast_row("user", user=cls.rep1, team=cls.team_a),
+                    M: forecast_row("team", team=cls.team_a),
+                    F: None,
+                    A: forecast_row("company"),
+                },
+                forecast_row("user", user=cls.rep3, team=cls.team_b),
+                forecast_row("company", company=cls.company2),
+            ),  # fmt: skip
             "spm.measure": config(cls.measure_sales, foreign_measure),
             "spm.kpi": config(kpi, foreign_kpi),
             "spm.kpi.step": config(kpi_step, foreign_kpi_step),

@@ -1,5 +1,8 @@
 from datetime import date
 
+from dateutil.relativedelta import relativedelta
+
+from odoo import Command
 from odoo.tests import HttpCase, tagged
 
 from .payout_common import PayoutCommon
@@ -56,3 +59,34 @@ class TestPhoneTour(HttpCase, PayoutCommon):
         self.start_tour(
             f"/odoo/action-spm_addon.spm_quota_line_action_my/{line.id}", "spm_phone_split_tour", login="rep1"
         )
+
+    def test_salesperson_reads_the_forecast(self):
+        today = date.today()
+        month = today.replace(day=1)
+        for k in (1, 2, 3):  # 1,000 in each of the last 3 months: run rate 1,000
+            self._order(self.rep1, 1000, month - relativedelta(months=k) + relativedelta(day=10))
+        plan = self._plan(
+            name="Forecast Plan",
+            team_ids=[Command.set(self.team_a.ids)],
+            allocation_method="manual",
+            date_from=month,
+            date_to=month + relativedelta(months=3, days=-1),
+        )
+        Line = self.env["spm.quota.line"]
+        vals = {"plan_id": plan.id, "date_from": plan.date_from, "date_to": plan.date_to, "target": 6000}
+        root = Line.create({**vals, "level": "company"})
+        team = Line.create({**vals, "parent_id": root.id, "level": "team", "team_id": self.team_a.id})
+        leaf = Line.create(
+            {**vals, "parent_id": team.id, "level": "user", "team_id": self.team_a.id, "user_id": self.rep1.id}
+        )
+        Line.create(
+            [
+                {"plan_id": plan.id, "parent_id": leaf.id, "level": "period", "period_type": "month",
+                 "team_id": self.team_a.id, "user_id": self.rep1.id, "target": 2000,
+                 "date_from": month + relativedelta(months=k), "date_to": month + relativedelta(months=k + 1, days=-1)}
+                for k in range(3)
+            ]
+        )  # fmt: skip
+        plan.action_activate()
+        self.assertEqual(self.env["spm.forecast"]._compute_company(self.company), 9)  # rep1, team A, company
+        self.start_tour("/odoo/action-spm_addon.spm_overview_action", "spm_phone_forecast_tour", login="rep1")

@@ -123,3 +123,36 @@ registry.category("web_tour.tours").add("spm_phone_disputes_tour", {
         fitsTheScreen("The dispute's form"),
     ],
 });
+
+registry.category("web_tour.tours").add("spm_phone_forecast_tour", {
+    steps: () => [
+        {
+            content: "The overview tells the salesperson where they will end this month and quarter",
+            trigger: '.o_form_view [name="forecast"]:contains("This month"):contains("This quarter") [name="forecast_month_expected"]',
+        },
+        fitsTheScreen("The overview"),
+        inView('[name="forecast_month_expected"]', "This month's expected sales"),
+        inView('[name="forecast_month_gap"]', "This month's gap"),
+        inView('[name="forecast_quarter_target"]', "This quarter's target"),
+        {
+            content: "Open the forecast",
+            trigger: 'button[name="action_open_forecast"]',
+            run: "click",
+        },
+        {
+            content: "The forecast reads as cards",
+            trigger: ".o_kanban_record:contains(\"Weighted Pipeline\")",
+            run() {
+                const card = this.anchor;
+                for (const text of ["Rep 1", "Expected", "Target", "Gap"]) {
+                    if (!card.textContent.includes(text)) {
+                        throw new Error(`The forecast card lacks "${text}": ${card.textContent}`);
+                    }
+                }
+            },
+        },
+        fitsTheScreen("The forecast cards"),
+        // a field without widget renders as text in a card: the card, with its figures, is in view
+        inView('.o_kanban_record:contains("Weighted Pipeline"):contains("Gap")', "The month's forecast card"),
+    ],
+});
