@@ -406,16 +406,15 @@ class SpmQuotaPlan(models.Model):
         for line in lagging:
             manager = line._responsible_manager()
             fmt = line.currency_id.format if line.plan_id.measure_id.is_monetary else (lambda v: f"{v:,.0f}")
+            env = self.with_context(lang=manager.lang).env  # in the language of whom it is for
             vals_list.append(
                 {
                     "res_model_id": model_id,
                     "res_id": line.id,
                     "activity_type_id": activity_type.id,
                     "user_id": manager.id,
-                    "summary": self.env._(
-                        "%(line)s is behind pace (%(pace).0f%%)", line=line.display_name, pace=line.pace
-                    ),
-                    "note": self.env._(
+                    "summary": env._("%(line)s is behind pace (%(pace).0f%%)", line=line.display_name, pace=line.pace),
+                    "note": env._(
                         "Target %(target)s, actual %(actual)s, expected by now %(expected)s, pace %(pace).0f%% "
                         "(alert below %(threshold).0f%%), projected %(projected)s.",
                         target=fmt(line.target),

@@ -212,7 +212,19 @@ class TestOverviewEarlyInPeriod(SpmCommon):
         self.plan._refresh_figures(today=date(2026, 3, 13))
         self.assertFalse(self.plan._create_pace_alerts(today=date(2026, 3, 13)))
         self.plan._refresh_figures(today=date(2026, 3, 14))
+        # each alert is in the language of the manager it is for: manager_b (team B, rep3) reads Chinese
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["spm_addon"], ["zh_CN"], overwrite=True)
+        self.manager_b.lang = "zh_CN"
         alerts = self.plan._create_pace_alerts(today=date(2026, 3, 14))
+        rep3_alert = alerts.filtered(lambda alert: alert.res_id == rep3_year.id)
+        self.assertEqual(rep3_alert.user_id, self.manager_b)
+        self.assertEqual(rep3_alert.summary, f"{self.rep3.name} 进度落后（0%）")
+        # rep5 (team C, led by spm_admin, who reads English), nothing sold: in English
+        rep5_alert = alerts.filtered(
+            lambda alert: alert.res_id == self._line(self.plan, level="user", user_id=self.rep5).id
+        )
+        self.assertEqual((rep5_alert.user_id, rep5_alert.summary), (self.spm_admin, "Rep 5 is behind pace (0%)"))
         lines = self.env["spm.quota.line"].browse(alerts.mapped("res_id"))
         self.assertIn(rep3_year, lines)
         # rep1 is ahead (180,000 of a year), team A too (180,000 against 400,000 x 52 / 261 working days
