@@ -22,3 +22,11 @@ def pacing(target, actual, expected_share):
         "projected": projected,
         "gap": projected - target,
     }
+
+
+def is_behind(pace, threshold, elapsed_share, alert_after):
+    """Whether a target is behind: its pace is below ``threshold`` (in %) once at least
+    ``alert_after`` % of its period has elapsed (``elapsed_share`` 0.0 to 1.0). Early in a period a
+    few days of sales say little: 3 days into a month, a salesperson without an order yet is at 0 %
+    pace but not behind."""
+    return elapsed_share * 100.0 >= alert_after and pace < threshold

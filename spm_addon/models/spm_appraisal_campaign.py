@@ -283,7 +283,8 @@ class SpmAppraisalCampaign(models.Model):
                     "activity_type_id": activity_type.id,
                     "user_id": appraisal.user_id.id,
                     "date_deadline": self.date_deadline or self.date_to,
-                    "summary": self.env._("Fill in your self-assessment"),
+                    # in the language of whom it is for
+                    "summary": self.with_context(lang=appraisal.user_id.lang).env._("Fill in your self-assessment"),
                 }
                 for appraisal in appraisals
             ]

@@ -28,7 +28,8 @@ class SpmOverview(models.Model):
     )
     behind_line_ids = fields.Many2many(
         "spm.quota.line", string="Behind Pace", compute="_compute_team",
-        help="Salespeople of the teams you lead whose pace this period is below their plan's alert threshold.",
+        help="Salespeople of the teams you lead whose pace this period is below their plan's alert threshold, "
+        "once the plan's share of the period has elapsed.",
     )  # fmt: skip
     to_approve_count = fields.Integer(string="Statements to Approve", compute="_compute_team")
     dispute_count = fields.Integer(string="Open Disputes", compute="_compute_team")
@@ -74,7 +75,7 @@ class SpmOverview(models.Model):
         uid = self.env.uid
         led = [("team_id.user_id", "=", uid), ("user_id", "!=", uid)]
         lines = self._current([*led, ("user_id", "!=", False), ("level", "in", ("user", "period"))])
-        behind = lines.filtered(lambda line: line.expected_amount and line.pace < line.plan_id.pace_threshold)
+        behind = lines._filter_behind(fields.Date.context_today(self))
         Statement = self.env["spm.payout.statement"]
         waiting = [("approved_by_id", "=", False), ("state", "=", "draft"), ("run_id.compute_date", "!=", False)]
         if not access.has(self.env, "admin"):

@@ -1,10 +1,11 @@
 import ast
+from datetime import date
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
 
-from ..engine import allocation
+from ..engine import allocation, pacing, periods
 from ..tools import access, ratios
 
 LEVELS = [
@@ -113,6 +114,11 @@ class SpmQuotaLine(models.Model):
     projected_amount = fields.Float(string="Projected", readonly=True, digits=(16, 2))
     gap_amount = fields.Float(string="Projected Gap", readonly=True, digits=(16, 2))
     pace_threshold = fields.Float(related="plan_id.pace_threshold")
+    period_label = fields.Char(
+        string="Period",
+        compute="_compute_period_label",
+        help="The period of this target: its month or quarter, or the plan's whole period.",
+    )
     refresh_date = fields.Datetime(related="plan_id.refresh_date")
     adjustment_ids = fields.One2many("spm.quota.adjustment", "line_id", string="Adjustments")
     adjustment_count = fields.Integer(compute="_compute_adjustment_count")
@@ -147,6 +153,31 @@ class SpmQuotaLine(models.Model):
             else:
                 record = {"team": line.team_id, "user": line.user_id, "categ": line.categ_id}[line.level]
                 line.display_name = record.display_name
+
+    @api.depends("period_type", "date_from", "date_to")
+    def _compute_period_label(self):
+        for line in self:
+            if line.period_type in ("quarter", "month", "week"):
+                line.period_label = self._period_label(line.period_type, line.date_from)
+            elif not line.date_from or not line.date_to:
+                line.period_label = ""
+            elif (line.date_from, line.date_to) == (date(line.date_from.year, 1, 1), date(line.date_from.year, 12, 31)):
+                line.period_label = str(line.date_from.year)
+            else:
+                line.period_label = f"{line.date_from.isoformat()} – {line.date_to.isoformat()}"
+
+    def _filter_behind(self, today):
+        """The targets behind on ``today``: pace below their plan's alert threshold, once their plan's
+        share of the period has elapsed (the overview's *Who is behind* and the pace alerts agree)."""
+        return self.filtered(
+            lambda line: line.expected_amount > 0
+            and pacing.is_behind(
+                line.pace,
+                line.plan_id.pace_threshold,
+                periods.elapsed_fraction(line.date_from, line.date_to, today, by="calendar_days"),
+                line.plan_id.pace_alert_after,
+            )
+        )
 
     @api.model
     def _period_label(self, period_type, day):

@@ -110,6 +110,12 @@ class SpmQuotaPlan(models.Model):
         default=80.0,
         help="Managers get an activity for each target whose pace falls below this.",
     )
+    pace_alert_after = fields.Float(
+        string="Alert After (% of Period)",
+        default=20.0,
+        help="A target is shown as behind, and raises an alert, only once this share of its period (in calendar "
+        "days) has elapsed: a few days into a month, a pace says little.",
+    )
     line_ids = fields.One2many("spm.quota.line", "plan_id", string="Targets")
     org_line_ids = fields.One2many(
         "spm.quota.line",
@@ -144,7 +150,7 @@ class SpmQuotaPlan(models.Model):
             plan.root_line_id = root.id if root else False
             plan.attainment = root.attainment if root else 0.0
 
-    @api.constrains("target_amount", "growth_rate", "pace_threshold")
+    @api.constrains("target_amount", "growth_rate", "pace_threshold", "pace_alert_after")
     def _check_amounts(self):
         for plan in self:
             if plan.target_amount < 0:
@@ -159,6 +165,13 @@ class SpmQuotaPlan(models.Model):
                 raise ValidationError(self.env._("A growth rate must be above -100%."))
             if plan.pace_threshold < 0:
                 raise ValidationError(self.env._("The alert threshold cannot be negative."))
+            if not 0 <= plan.pace_alert_after <= 100:
+                raise ValidationError(
+                    self.env._(
+                        "Alert After is a share of the period in percent, between 0 and 100, not %(share)s.",
+                        share=plan.pace_alert_after,
+                    )
+                )
 
     @api.constrains("split_by_category", "categ_ids", "measure_id")
     def _check_category_split(self):

@@ -374,8 +374,10 @@ class SpmQuotaPlan(models.Model):
         self.env["ir.cron"]._notify_progress(done=len(plans), remaining=0)
         return True
 
-    def _create_pace_alerts(self):
-        """One activity per lagging salesperson or team target for the responsible manager, never twice."""
+    def _create_pace_alerts(self, today=None):
+        """One activity per lagging salesperson or team target for the responsible manager, never twice;
+        a target lags once its plan's share of the period has elapsed (as on the overview)."""
+        today = today or fields.Date.context_today(self)
         activity_type = self.env.ref("spm_addon.mail_activity_type_spm_pace")
         Line = self.env["spm.quota.line"]
         lagging = Line.browse()
@@ -386,8 +388,9 @@ class SpmQuotaPlan(models.Model):
                     ("level", "in", ("team", "user")),
                     ("expected_amount", ">", 0),
                     ("pace", "<", plan.pace_threshold),
+                    ("date_from", "<=", today),
                 ]
-            )
+            )._filter_behind(today)
         if not lagging:
             return self.env["mail.activity"]
         done = self.env["mail.activity"].search(
@@ -403,16 +406,15 @@ class SpmQuotaPlan(models.Model):
         for line in lagging:
             manager = line._responsible_manager()
             fmt = line.currency_id.format if line.plan_id.measure_id.is_monetary else (lambda v: f"{v:,.0f}")
+            env = self.with_context(lang=manager.lang).env  # in the language of whom it is for
             vals_list.append(
                 {
                     "res_model_id": model_id,
                     "res_id": line.id,
                     "activity_type_id": activity_type.id,
                     "user_id": manager.id,
-                    "summary": self.env._(
-                        "%(line)s is behind pace (%(pace).0f%%)", line=line.display_name, pace=line.pace
-                    ),
-                    "note": self.env._(
+                    "summary": env._("%(line)s is behind pace (%(pace).0f%%)", line=line.display_name, pace=line.pace),
+                    "note": env._(
                         "Target %(target)s, actual %(actual)s, expected by now %(expected)s, pace %(pace).0f%% "
                         "(alert below %(threshold).0f%%), projected %(projected)s.",
                         target=fmt(line.target),

@@ -165,7 +165,10 @@ class SpmTrainingNeed(models.Model):
                 "res_id": need.id,
                 "activity_type_id": activity_type.id,
                 "user_id": need.manager_user_id.id,
-                "summary": self.env._("Decide the training need of %(person)s", person=need.user_id.name),
+                # in the language of whom it is for
+                "summary": need.with_context(lang=need.manager_user_id.lang).env._(
+                    "Decide the training need of %(person)s", person=need.user_id.name
+                ),
                 "date_deadline": need.date_proposed,
             }
             for need in self.filtered(lambda need: need.state == "proposed" and need.manager_user_id)

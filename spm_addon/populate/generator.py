@@ -643,6 +643,7 @@ class Generator:
             for company in companies
         }
         usd_pricelist = env["product.pricelist"].create({"name": "USD", "currency_id": usd.id, "company_id": main.id})
+        usd_companies = {company.id for company in companies if company.currency_id == usd}
         usd_rates = {
             r.name: r.rate
             for r in env["res.currency.rate"].search([("currency_id", "=", usd.id), ("company_id", "=", main.id)])
@@ -825,10 +826,15 @@ class Generator:
             rep, day = order["rep"], order["day"]
             moment = datetime.combine(day, datetime.min.time()) + timedelta(hours=self.rng.randint(1, 10))
             company = rep["company"]
-            currency = usd.id if order["usd"] else (companies.browse(company).currency_id.id)
-            rate = usd_rates.get(_month_start(day), 0.14) if order["usd"] else 1.0
+            in_usd = order["usd"] or company in usd_companies
+            currency = usd.id if in_usd else companies.browse(company).currency_id.id
+            # the list prices are in CNY: a document in US dollars converts them at the month's rate;
+            # ``rate`` is the document's currency per company currency (1.0 in a US-dollar company)
+            to_usd = usd_rates.get(_month_start(day), 0.14)
+            rate = to_usd if order["usd"] else 1.0
             pricelist = usd_pricelist.id if order["usd"] else pricelists[company].id
-            factor = rate * order["scale"]  # prices in the document currency, scaled with the month's
+            # prices in the document currency, scaled with the month's
+            factor = (to_usd if in_usd else 1.0) * order["scale"]
             untaxed = 0.0
             sale_seq += 1
             name = f"S{sale_seq:06d}"
@@ -937,7 +943,10 @@ class Generator:
             lost = __ < lost_count
             created = datetime.combine(day, datetime.min.time()) + timedelta(hours=9)
             customers = self.customers_by_company.get(rep["company"]) or self.customers_by_company[main.id]
-            value = round(self.rng.choice(products)[1] * self.rng.randint(1, 20), 2)
+            value = self.rng.choice(products)[1] * self.rng.randint(1, 20)
+            if rep["company"] in usd_companies:  # list prices are in CNY
+                value *= usd_rates.get(_month_start(day), 0.14)
+            value = round(value, 2)
             lead_id = next(lead_ids)
             # weaker reps lose more: their lost deals are bigger and closed faster
             closed = created + timedelta(days=self.rng.randint(5, 50)) if lost else None
@@ -1803,9 +1812,11 @@ class Generator:
         return self.counts
 
 
-def generate(env, seed=42, scale="small", end_date=None, reps=None, order_lines=None, log=print):
+def generate(env, seed=42, scale="small", end_date=None, reps=None, order_lines=None, companies=None, log=print):
     """Generate demo data; returns the counts of what was created and the time it took."""
     params = dict(SCALES[scale])
+    if companies:
+        params["companies"] = companies
     if reps:
         params["reps"] = reps
         params["teams"] = max(1, min(params["teams"], reps // 5))

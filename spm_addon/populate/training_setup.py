@@ -11,6 +11,8 @@ from datetime import timedelta
 
 from odoo import Command
 
+from .generator import add_translations
+
 COURSES = [
     # name, kind, KPIs, criteria, validity (months)
     ("Consultative Selling", "classroom", ["spm_kpi_revenue_attainment", "spm_kpi_won_deals"], [], 0),
@@ -18,6 +20,7 @@ COURSES = [
     ("Working Together", "classroom", [], ["spm_criterion_teamwork"], 0),
     ("CRM Basics", "elearning", ["spm_kpi_activities_on_time"], [], 24),
 ]
+COURSE_NAMES_ZH = ["顾问式销售", "谈判技巧工作坊", "团队协作", "CRM 基础"]
 
 
 def training_setup(env, today, log=print, max_reps=2000):
@@ -42,6 +45,7 @@ def training_setup(env, today, log=print, max_reps=2000):
                 for name, kind, kpis, criteria, validity in COURSES
             ]
         )
+        add_translations(courses, "name", COURSE_NAMES_ZH)
         consultative, crm_basics = courses[0], courses[3]
         env["spm.training.requirement"].create(
             [

@@ -40,6 +40,19 @@ class TestI18n(SpmCommon):
         dropped = sorted(entry.msgid for entry in catalogue if entry.msgstr and entry.msgid not in loaded)
         self.assertFalse(dropped, "translations Odoo drops (run tools/i18n_update.py):\n" + "\n".join(dropped))
 
+    def test_template_lists_every_place(self):
+        """Odoo merges i18n/spm_addon.pot into zh_CN.po when it loads it: the template's places replace
+        the catalogue's, and an entry missing from the template is dropped. So the template must name
+        every record and view each term is in (a stale one left the Alerts and Reporting menus in English)."""
+        template = polib.pofile(file_path("spm_addon/i18n/spm_addon.pot"))
+        places = {entry.msgid: {occurrence for occurrence, __ in entry.occurrences} for entry in template}
+        missing = sorted(
+            f"{ttype}:{name}:{res_id} {source!r}"
+            for __, ttype, name, res_id, source, __, __ in TranslationModuleReader(self.env.cr, ["spm_addon"])
+            if ttype in ("model", "model_terms") and f"{ttype}:{name}:{res_id}" not in places.get(source, ())
+        )
+        self.assertFalse(missing, "i18n/spm_addon.pot lacks (export it again):\n" + "\n".join(missing[:50]))
+
     def test_chinese_user_sees_chinese(self):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(["spm_addon"], ["zh_CN"], overwrite=True)

@@ -133,6 +133,37 @@ class TestPopulate(TransactionCase):
         self.assertEqual(set(hits), {values["kind"] for _name, _zh, values in MONITOR_RULES})
         self.assertTrue(all(hits.values()), hits)
 
+    def test_us_dollar_company_prices_in_dollars(self):
+        """The list prices are in CNY: a US-dollar company's orders convert them at the month's rate (about
+        0.14 USD a CNY), so that it sells about as much as the CNY company, not seven times as much."""
+        with self.env.cr.savepoint(flush=False) as savepoint:
+            generate(self.env, seed=7, scale="tiny", companies=2, end_date=END, log=lambda *a: None)
+            self.env.flush_all()
+            self.env.cr.execute(
+                """
+                SELECT c.currency_id = %s, min(l.price_unit / t.list_price), max(l.price_unit / t.list_price),
+                       count(*)
+                  FROM sale_order_line l
+                  JOIN sale_order o ON o.id = l.order_id
+                  JOIN res_company c ON c.id = o.company_id
+                  JOIN product_product p ON p.id = l.product_id
+                  JOIN product_template t ON t.id = p.product_tmpl_id
+                 WHERE o.currency_id = c.currency_id AND t.list_price > 0
+              GROUP BY 1 ORDER BY 1""",
+                [self.env.ref("base.USD").id],
+            )
+            (__, cny_low, cny_high, cny_count), (__, usd_low, usd_high, usd_count) = self.env.cr.fetchall()
+            savepoint.rollback()
+        self.env.invalidate_all()
+        self.assertTrue(cny_count and usd_count)
+        # a line's price is the list price x 0.85 to 1.05 (the deal) x 0.8 to 1.25 (the month's scale):
+        # 0.68 to 1.3125 of the list price in CNY; x 0.1358 to 0.145 (the month's rate) in US dollars,
+        # 0.0923 to 0.1904
+        self.assertGreaterEqual(round(cny_low, 4), 0.68)
+        self.assertLessEqual(round(cny_high, 4), 1.3125)
+        self.assertGreaterEqual(round(usd_low, 4), 0.0923)
+        self.assertLessEqual(round(usd_high, 4), 0.1904)
+
     def test_seasonality_and_growth(self):
         # a larger sample than tiny, to see the shape of the year
         with self.env.cr.savepoint(flush=False) as savepoint:

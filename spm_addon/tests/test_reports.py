@@ -85,6 +85,16 @@ class TestQuotaReports(SpmCommon):
         self.assertEqual(action["context"]["search_default_plan_id"], self.plan.id)
         self.assertEqual(action["res_model"], "spm.quota.line")
 
+    def test_reporting_menus_open_for_a_manager(self):
+        """The menus' server actions open for a manager, who may not write the read-only report (a
+        server action without groups requires write access to its model)."""
+        for xmlid, model in (
+            ("spm_addon.spm_quota_report_action_open", "spm.quota.report"),
+            ("spm_addon.spm_quota_line_action_analysis_open", "spm.quota.line"),
+        ):
+            action = self.env.ref(xmlid).with_user(self.manager_a).run()
+            self.assertEqual((action["res_model"], action["context"]["search_default_plan_id"]), (model, self.plan.id))
+
     def test_targets_and_actuals_side_by_side(self):
         """The report's rows are the lines' figures: a graph of team A by figure shows the target
         500 (200 + 300) beside the actual 300 (100 + 200) and the 350 expected (100 + 250)."""
