@@ -54,3 +54,4 @@ from . import hr_employee
 from . import spm_development_plan
 from . import spm_development_goal
 from . import spm_development_review
+from . import spm_training_enrolment_export
