@@ -42,7 +42,9 @@ class SpmCareerCriterion(models.Model):
         "spm.appraisal.grade", string="At Least Grade", help="Grades compare by their minimum score."
     )
     count = fields.Integer(
-        string="Over the Last", default=1, help="Closed appraisals (grade) or complete months (KPI) that must all meet it."
+        string="Over the Last",
+        default=1,
+        help="Closed appraisals (grade) or complete months (KPI) that must all meet it.",
     )
     kpi_id = fields.Many2one("spm.kpi", string="KPI", check_company=True)
     min_value = fields.Float(string="At Least Value")
@@ -97,14 +99,18 @@ class SpmCareerCriterion(models.Model):
 
     def _evaluate_grade(self, users, today):
         # the last N closed appraisals of each person, newest first; value = how many reach the grade
-        rows = self.env["spm.appraisal"].sudo()._read_group(
-            [("user_id", "in", users.ids), ("state", "=", "done"), ("final_grade_id", "!=", False)],
-            ["user_id", "campaign_id", "final_grade_id"],
+        rows = (
+            self.env["spm.appraisal"]
+            .sudo()
+            ._read_group(
+                [("user_id", "in", users.ids), ("state", "=", "done"), ("final_grade_id", "!=", False)],
+                ["user_id", "campaign_id", "final_grade_id"],
+            )
         )
         campaigns = self.env["spm.appraisal.campaign"].browse({campaign.id for _user, campaign, _grade in rows})
         campaigns.fetch(["date_to"])
         by_user = {}
-        for user, campaign, grade in sorted(rows, key=lambda row: (row[1].date_to, row[1].id), reverse=True):
+        for user, _campaign, grade in sorted(rows, key=lambda row: (row[1].date_to, row[1].id), reverse=True):
             by_user.setdefault(user.id, []).append(grade)
         floor = self.grade_id.min_score
         result = {}

@@ -25,7 +25,9 @@ class SpmCareerReadiness(models.Model):
     manager_user_id = fields.Many2one("res.users", string="Manager", index=True, readonly=True)
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
     current_level_id = fields.Many2one("spm.career.level", string="Current Level", readonly=True)
-    level_id = fields.Many2one("spm.career.level", string="Next Level", required=True, ondelete="cascade", readonly=True)
+    level_id = fields.Many2one(
+        "spm.career.level", string="Next Level", required=True, ondelete="cascade", readonly=True
+    )
     criterion_id = fields.Many2one("spm.career.criterion", required=True, ondelete="cascade", readonly=True)
     kind = fields.Selection(related="criterion_id.kind")
     value = fields.Float(readonly=True, digits=(16, 1), aggregator="sum")
@@ -71,9 +73,13 @@ class SpmCareerReadiness(models.Model):
         today = today or fields.Date.context_today(self)
         employees = employees.filtered("user_id")
         self.sudo().search([("employee_id", "in", employees.ids)]).unlink()
-        next_of = self.env["spm.career.level"].sudo()._next_of(
-            {employee.id: (employee.spm_career_level_id, employee.company_id) for employee in employees},
-            employees.company_id,
+        next_of = (
+            self.env["spm.career.level"]
+            .sudo()
+            ._next_of(
+                {employee.id: (employee.spm_career_level_id, employee.company_id) for employee in employees},
+                employees.company_id,
+            )
         )
         vals_list = []
         for level in self.env["spm.career.level"].union(*next_of.values()):

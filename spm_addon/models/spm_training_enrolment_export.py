@@ -79,9 +79,7 @@ class SpmTrainingEnrolment(models.Model):
         sheet.write(row + 1, 0, self.env._("Completion (not cancelled)"), formats["total"])
         sheet.write_number(row + 1, 3, 100.0 * len(done) / len(counted) if counted else 0.0, formats["total_pct"])
         sheet.write(row + 2, 0, self.env._("Average score (completed)"), formats["total"])
-        sheet.write_number(
-            row + 2, 7, sum(done.mapped("score")) / len(done) if done else 0.0, formats["total_pct"]
-        )
+        sheet.write_number(row + 2, 7, sum(done.mapped("score")) / len(done) if done else 0.0, formats["total_pct"])
         sheet.set_column(0, 2, 24)
         sheet.set_column(3, 8, 14)
         sheet.freeze_panes(4, 0)

@@ -34,9 +34,7 @@ class CareerCommon(TrainingCommon):
                 "sequence": 2,
                 "criterion_ids": [
                     Command.create({"kind": "grade", "grade_id": cls.grade["B"].id, "count": 2}),
-                    Command.create(
-                        {"kind": "kpi", "kpi_id": cls.kpi_revenue.id, "min_value": 10_000, "count": 2}
-                    ),
+                    Command.create({"kind": "kpi", "kpi_id": cls.kpi_revenue.id, "min_value": 10_000, "count": 2}),
                     Command.create({"kind": "certification", "course_id": cls.course_team.id}),
                 ],
             }

@@ -118,8 +118,10 @@ class TestDevelopmentPlan(CareerCommon):
             self.other_plan.with_user(self.manager_a).read(["name"])
         with self.assertRaises(AccessError):
             self.plan.with_user(self.manager_b).write({"name": "x"})
-        own = self.env["spm.development.plan"].with_user(self.manager_a).create(
-            {"name": "Rep 2", "user_id": self.rep2.id, "date_start": date(2026, 1, 1)}
+        own = (
+            self.env["spm.development.plan"]
+            .with_user(self.manager_a)
+            .create({"name": "Rep 2", "user_id": self.rep2.id, "date_start": date(2026, 1, 1)})
         )
         self.assertEqual(own.manager_user_id, self.manager_a)
 

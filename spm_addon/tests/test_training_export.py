@@ -33,7 +33,7 @@ class TestTrainingExport(TrainingCommon):
         # team B: rep3's enrolment is not manager_a's to see
         Enrolment.create({"user_id": self.rep3.id, "course_id": self.course_sales.id})
         sheet = self._book(Enrolment.with_user(self.manager_a).action_export_xlsx())
-        rows = [row for row in sheet.iter_rows(min_row=5, values_only=True)]
+        rows = list(sheet.iter_rows(min_row=5, values_only=True))
         people = [row[0] for row in rows[:-3]]
         self.assertEqual(sorted(people), ["Rep 1", "Rep 1", "Rep 2", "Rep 2"])  # not Rep 3
         by_key = {(row[0], row[2]): row for row in rows[:-3]}
