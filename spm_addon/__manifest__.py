@@ -46,6 +46,7 @@
         "views/spm_training_need_views.xml",
         "views/spm_training_enrolment_views.xml",
         "views/spm_career_level_views.xml",
+        "views/hr_employee_views.xml",
         "views/spm_career_readiness_views.xml",
         "views/spm_development_plan_views.xml",
         "views/spm_menus.xml",
