@@ -48,3 +48,11 @@ from . import spm_training_enrolment
 from . import spm_training_effect
 from . import spm_training_effect_person
 from . import spm_forecast
+from . import spm_career_level
+from . import spm_career_criterion
+from . import spm_career_readiness
+from . import hr_employee
+from . import spm_development_plan
+from . import spm_development_goal
+from . import spm_development_review
+from . import spm_training_enrolment_export

@@ -75,9 +75,83 @@ def training_setup(env, today, log=print, max_reps=2000):
         env["spm.training.requirement"].search([("company_id", "=", company.id)])._apply()
         env["spm.training.effect"]._compute_for_courses(consultative)
         Enrolment._cron_remind()
+        career_setup(env, company, courses, members, today, log)
         effect = consultative.effect_ids[:1]
         log(
             f"{company.name}: {len(courses)} training courses, {len(needs)} training needs, "
             f"{Enrolment.search_count([('company_id', '=', company.id)])} enrolments; effect of "
             f"{consultative.name} on {effect.kpi_id.name}: {effect.effect:,.0f} ({effect.trained_count} trained)"
         )
+
+
+LEVELS = [
+    # name, criteria: (kind, KPI xmlid / course index, count, minimum value)
+    ("Sales Representative", []),
+    ("Senior Sales Representative", [("grade", None, 1, 0), ("certification", 3, 0, 0)]),
+    ("Team Leader", [("grade", None, 2, 0), ("kpi", "spm_kpi_won_deals", 3, 2), ("certification", 0, 0, 0)]),
+]
+
+
+def career_setup(env, company, courses, members, today, log=print):
+    """A promotion path of three levels (the second and third with criteria), every salesperson's
+    employee at the first level, a development plan towards Senior for a tenth of them with two goals,
+    a training and two review dates, and their readiness computed."""
+    grades = env["spm.appraisal.grade"].search(
+        [("template_id.company_id", "in", (company.id, False))], order="min_score desc"
+    )
+    good_grade = grades[1:2] or grades[:1]  # the second best grade of the first template (e.g. B)
+    levels = env["spm.career.level"]
+    for sequence, (name, criteria) in enumerate(LEVELS, start=1):
+        lines = []
+        for kind, target, count, minimum in criteria:
+            if kind == "grade" and not good_grade:
+                continue
+            vals = {"kind": kind, "count": max(count, 1), "min_value": minimum}
+            if kind == "grade":
+                vals["grade_id"] = good_grade.id
+            elif kind == "kpi":
+                vals["kpi_id"] = env.ref(f"spm_addon.{target}").id
+            else:
+                vals["course_id"] = courses[target].id
+            lines.append(Command.create(vals))
+        levels |= env["spm.career.level"].create(
+            {"name": name, "sequence": sequence, "company_id": company.id, "criterion_ids": lines}
+        )
+    employees = env["hr.employee"].search([("user_id", "in", members.user_id.ids), ("company_id", "=", company.id)])
+    employees.write({"spm_career_level_id": levels[0].id})
+    planned = employees.filtered(lambda employee: employee.id % 10 == 0)
+    Plan = env["spm.development.plan"].with_context(tracking_disable=True, mail_notrack=True)
+    enrolments = env["spm.training.enrolment"].search([("user_id", "in", planned.user_id.ids)])
+    plans = Plan.create(
+        [
+            {
+                "name": f"{employee.name}: towards {levels[1].name}",
+                "user_id": employee.user_id.id,
+                "company_id": company.id,
+                "target_level_id": levels[1].id,
+                "date_start": today - timedelta(days=60),
+                "date_end": today + timedelta(days=300),
+                "enrolment_ids": [
+                    Command.set(enrolments.filtered(lambda e, employee=employee: e.user_id == employee.user_id).ids)
+                ],
+                "goal_ids": [
+                    Command.create({"description": "Win three new key accounts", "state": "progress",
+                                    "due_date": today + timedelta(days=120)}),
+                    Command.create({"description": "Pass the CRM Basics certification",
+                                    "due_date": today + timedelta(days=60)}),
+                ],
+                "review_ids": [
+                    Command.create({"date": today - timedelta(days=1)}),
+                    Command.create({"date": today + timedelta(days=90)}),
+                ],
+            }
+            for employee in planned
+        ]
+    )  # fmt: skip
+    plans.sudo().write({"state": "active"})
+    Plan._cron_review_activities()
+    readiness = env["spm.career.readiness"]._refresh(employees, today)
+    log(
+        f"{company.name}: {len(levels)} career levels, {len(plans)} development plans, "
+        f"{len(set(readiness.filtered('is_ready').user_id.ids))} of {len(employees)} ready for {levels[1].name}"
+    )

@@ -173,6 +173,32 @@ EXPECTED = {
         F: (None, False, False, False, False, False),
         A: (True, True, False, False, False, False),
     },
+    "spm.career.level": CONFIG,
+    "spm.career.criterion": CONFIG,
+    "spm.career.readiness": {  # each person's criteria for the next level: computed by the server
+        U: (True, False, False, False, False, False),
+        M: (True, False, False, False, False, False),
+        F: (None, False, False, False, False, False),
+        A: (True, True, False, False, False, False),
+    },
+    "spm.development.plan": {  # the person reads, the manager edits (status through buttons)
+        U: (True, False, False, False, False, False),
+        M: (True, False, False, True, True, False),
+        F: (None, False, False, False, False, False),
+        A: (True, True, False, True, True, True),
+    },
+    "spm.development.goal": {  # the person writes their progress comment only (checked by the model)
+        U: (True, False, False, False, True, False),
+        M: (True, False, False, True, True, True),
+        F: (None, False, False, False, False, False),
+        A: (True, True, False, True, True, True),
+    },
+    "spm.development.review": {
+        U: (True, False, False, False, False, False),
+        M: (True, False, False, True, True, True),
+        F: (None, False, False, False, False, False),
+        A: (True, True, False, True, True, True),
+    },
     "spm.payout.simulate": {  # What-If: each user their own simulations
         U: (True, False, False, True, True, True),
         M: (True, False, False, True, True, True),
@@ -413,6 +439,35 @@ class TestAccessMatrix(SpmCommon):
                  "month": date(2026, 1, 1), "forecast_amount": 1}
             )  # fmt: skip
 
+        # career path: a level with a criterion per company, readiness rows and plans of rep1, rep3, rep5
+        level = env["spm.career.level"].create(
+            {"name": "Senior", "criterion_ids": [Command.create({"kind": "certification", "course_id": course.id})]}
+        )
+        foreign_level = env["spm.career.level"].create(
+            {"name": "Elsewhere", **c2,
+             "criterion_ids": [Command.create({"kind": "certification", "course_id": foreign_course.id})]}
+        )  # fmt: skip
+
+        def readiness(rep, level, team):
+            return env["spm.career.readiness"].create(
+                {"user_id": rep.id, "team_id": team.id, "manager_user_id": team.user_id.id,
+                 "company_id": level.company_id.id, "level_id": level.id, "criterion_id": level.criterion_ids.id}
+            )  # fmt: skip
+
+        def dev_plan(rep, company=cls.company):
+            return env["spm.development.plan"].create(
+                {"name": rep.name, "user_id": rep.id, "company_id": company.id, "date_start": date(2026, 1, 1),
+                 "goal_ids": [Command.create({"description": "Goal"})],
+                 "review_ids": [Command.create({"date": date(2026, 6, 1)})]}
+            )  # fmt: skip
+
+        plan_of = {rep: dev_plan(rep) for rep in (cls.rep1, cls.rep3)}
+        foreign_dev_plan = dev_plan(cls.rep5, cls.company2)
+        own_readiness = readiness(cls.rep1, level, cls.team_a)
+
+        def personal(own, other, foreign):
+            return {U: own, M: own, F: None, A: own}, other, foreign
+
         cls.records = {
             "spm.forecast": (
                 {
@@ -424,6 +479,18 @@ class TestAccessMatrix(SpmCommon):
                 forecast_row("user", user=cls.rep3, team=cls.team_b),
                 forecast_row("company", company=cls.company2),
             ),  # fmt: skip
+            "spm.career.level": config(level, foreign_level),
+            "spm.career.criterion": config(level.criterion_ids, foreign_level.criterion_ids),
+            "spm.career.readiness": personal(
+                own_readiness, readiness(cls.rep3, level, cls.team_b), readiness(cls.rep5, foreign_level, cls.team_c)
+            ),
+            "spm.development.plan": personal(plan_of[cls.rep1], plan_of[cls.rep3], foreign_dev_plan),
+            "spm.development.goal": personal(
+                plan_of[cls.rep1].goal_ids, plan_of[cls.rep3].goal_ids, foreign_dev_plan.goal_ids
+            ),
+            "spm.development.review": personal(
+                plan_of[cls.rep1].review_ids, plan_of[cls.rep3].review_ids, foreign_dev_plan.review_ids
+            ),
             "spm.measure": config(cls.measure_sales, foreign_measure),
             "spm.kpi": config(kpi, foreign_kpi),
             "spm.kpi.step": config(kpi_step, foreign_kpi_step),

@@ -200,8 +200,17 @@ class TestPopulate(TransactionCase):
                 (s.attainment, s.credited_amount, s.target, s.commission, s.plan_id.cap_amount, s.plan_id.gate)
                 for s in statements
             ]
+            career = (
+                self.env["spm.career.level"].search_count([]),
+                self.env["spm.development.plan"].search_count([("state", "=", "active")]),
+                self.env["spm.career.readiness"].search_count([]),
+            )
             savepoint.rollback()
         self.env.invalidate_all()
+        # the demo's promotion path: three levels, a few active development plans, readiness computed
+        levels, plans, readiness = career
+        self.assertEqual(levels, 3)
+        self.assertTrue(plans and readiness, career)
         self.assertEqual(len(attainments), 20)
         # each line's attainment is its actual over its target
         self.assertTrue(all(abs(attainment - 100 * actual / target) < 0.01 for attainment, actual, target in figures))

@@ -373,3 +373,44 @@ class TestTrainingTracking(TrainingCommon):
         # 1 on time of 2 due = 50 %
         values = kpi._read_values(self.rep1.ids, date(2026, 3, 1), date(2026, 3, 31), self.company.ids)
         self.assertEqual(values, {self.rep1.id: 50.0})
+
+
+@tagged("post_install", "-at_install")
+class TestJobRequirement(TrainingCommon):
+    """A required training per job position (hr.job on the employee), enrolled daily, never twice."""
+
+    def test_required_training_for_a_job_position(self):
+        job = self.env["hr.job"].create({"name": "Key Account Manager"})
+        (self.emp[self.rep1] | self.emp[self.rep3]).job_id = job  # rep1 of team A, rep3 of team B
+        requirement = self.env["spm.training.requirement"].create(
+            {"scope": "job", "job_id": job.id, "course_id": self.course_sales.id, "days": 30,
+             "date_start": date(2000, 1, 1)}
+        )  # fmt: skip
+        self.assertEqual(requirement.name, "Value Selling within 30 days for each Key Account Manager")
+        self.env["spm.training.requirement"]._cron_apply()
+        enrolments = self.env["spm.training.enrolment"].search([("requirement_id", "=", requirement.id)])
+        self.assertEqual(enrolments.user_id, self.rep1 | self.rep3)
+        for enrolment in enrolments:
+            joined = self.emp[enrolment.user_id].create_date.date()
+            self.assertEqual((enrolment.date_enrolled, enrolment.due_date), (joined, joined + timedelta(days=30)))
+            self.assertEqual(enrolment.team_id, enrolment.user_id.sale_team_id)  # each one's own team
+        # the next day's run enrols nobody twice; a completed, valid course counts as taken
+        self.assertFalse(requirement._apply())
+        enrolments.filtered(lambda e: e.user_id == self.rep1)._complete(fields.Date.today(), 80)
+        self.assertFalse(requirement._apply())
+        # a job position's requirement and a team's for the same course enrol rep1 once
+        team_requirement = self.env["spm.training.requirement"].create(
+            {"team_id": self.team_a.id, "course_id": self.course_team.id, "date_start": date(2000, 1, 1)}
+        )
+        job_requirement = requirement.copy({"course_id": self.course_team.id})
+        created = (team_requirement | job_requirement)._apply()
+        self.assertEqual(sorted(created.user_id.mapped("name")), ["Rep 1", "Rep 2", "Rep 3"])
+        # employees who joined before the start date are not concerned
+        requirement.date_start = fields.Date.today() + timedelta(days=1)
+        self.assertFalse(requirement._joiners())
+
+    def test_scope_needs_its_target(self):
+        with self.assertRefused(ValidationError, "needs its job position"):
+            self.env["spm.training.requirement"].create({"scope": "job", "course_id": self.course_sales.id})
+        with self.assertRefused(ValidationError, "needs its team"):
+            self.env["spm.training.requirement"].create({"scope": "team", "course_id": self.course_sales.id})
