@@ -1,37 +1,7 @@
 import { registry } from "@web/core/registry";
+import { fitsTheScreen, inView } from "@spm_addon/js/tours/phone_checks";
 
 // Phone-size tours (390 px): what the user reads or acts on fits the screen, without sideways scrolling.
-
-function fitsTheScreen(what) {
-    return {
-        content: `${what} fits the phone's width`,
-        trigger: "body",
-        run() {
-            const width = document.scrollingElement.scrollWidth;
-            if (width > window.innerWidth) {
-                throw new Error(`${what}: the page scrolls sideways (${width} px > ${window.innerWidth} px)`);
-            }
-            for (const el of document.querySelectorAll(".o_form_sheet *")) {
-                if (el.scrollWidth > el.clientWidth + 1 && ["auto", "scroll"].includes(getComputedStyle(el).overflowX)) {
-                    throw new Error(`${what}: ${el.className} scrolls sideways (${el.scrollWidth} px > ${el.clientWidth} px)`);
-                }
-            }
-        },
-    };
-}
-
-function inView(selector, what) {
-    return {
-        content: `${what} is visible on the screen`,
-        trigger: selector,
-        run() {
-            const rect = this.anchor.getBoundingClientRect();
-            if (rect.width === 0 || rect.left < 0 || rect.right > window.innerWidth) {
-                throw new Error(`${what} is off the screen (${rect.left}-${rect.right} of ${window.innerWidth} px)`);
-            }
-        },
-    };
-}
 
 const LINE_CARD = '.o_field_widget[name="line_ids"] .o_kanban_record:contains("S0")';
 

@@ -1,32 +1,7 @@
 import { registry } from "@web/core/registry";
+import { fitsTheScreen, inView } from "@spm_addon/js/tours/phone_checks";
 
 // My Training on a 390-px phone, and a manager's way from an appraisal gap to a completed training.
-
-function fitsTheScreen(what) {
-    return {
-        content: `${what} fits the phone's width`,
-        trigger: "body",
-        run() {
-            const width = document.scrollingElement.scrollWidth;
-            if (width > window.innerWidth) {
-                throw new Error(`${what}: the page scrolls sideways (${width} px > ${window.innerWidth} px)`);
-            }
-        },
-    };
-}
-
-function inView(selector, what) {
-    return {
-        content: `${what} is visible on the screen`,
-        trigger: selector,
-        run() {
-            const rect = this.anchor.getBoundingClientRect();
-            if (rect.width === 0 || rect.left < 0 || rect.right > window.innerWidth) {
-                throw new Error(`${what} is off the screen (${rect.left}-${rect.right} of ${window.innerWidth} px)`);
-            }
-        },
-    };
-}
 
 const CARD = '.o_kanban_record:contains("Value Selling")';
 
@@ -36,7 +11,7 @@ registry.category("web_tour.tours").add("spm_my_training_phone_tour", {
             content: "My Training lists the courses as cards",
             trigger: `${CARD} [name="due_date"]`,
         },
-        fitsTheScreen("My Training"),
+        fitsTheScreen("My Training", { sheet: false }),
         inView(`${CARD} [name="course_id"]`, "The course"),
         inView(`${CARD} [name="due_date"]`, "The due date"),
         inView(`${CARD} [name="state"]`, "The status"),
@@ -49,7 +24,7 @@ registry.category("web_tour.tours").add("spm_my_training_phone_tour", {
             content: "The enrolment opens",
             trigger: '.o_form_view .o_field_widget[name="due_date"]',
         },
-        fitsTheScreen("The enrolment"),
+        fitsTheScreen("The enrolment", { sheet: false }),
         inView('.o_form_view .o_field_widget[name="due_date"]', "The due date"),
         {
             content: "A salesperson does not complete their own training",
