@@ -51,6 +51,7 @@
         "views/hr_employee_views.xml",
         "views/spm_career_readiness_views.xml",
         "views/spm_development_plan_views.xml",
+        "views/res_config_settings_views.xml",
         "views/spm_menus.xml",
         "report/spm_payout_statement_report.xml",
         "report/spm_quota_report_views.xml",

@@ -45,24 +45,35 @@ def test_holt_winters_update_step():
 
 
 def test_holt_winters_start_and_forecast():
-    history = [90.0, 110.0] * 6 + [102.0, 122.0] * 6
-    # year 1 averages 100, year 2 averages 112: level 100, trend 12 / 12 = 1 a month, seasonals -10 / +10
+    history = [90.0, 110.0] * 6 + [93.0]
+    # the first year averages 100: level 100, trend 0, seasonals -10 / +10 (month minus level)
     level, trend, seasonals = fc.holt_winters_init(history)
-    assert (level, trend) == (100.0, 1.0)
+    assert (level, trend) == (100.0, 0.0)
     assert seasonals == [-10.0, 10.0] * 6
-    # with gamma 0 and beta 0 the seasonals and trend stay; alpha 1 puts the level at value - seasonal:
-    # the last month (122, seasonal +10) leaves level 112, so next months are 112 + 1 - 10, 112 + 2 + 10
-    assert fc.holt_winters(history, 2, params=(1.0, 0.0, 0.0)) == pytest.approx([103.0, 124.0])
+    # month 13 (a -10 month) sells 93 against 100 + 0 - 10 = 90 forecast; alpha 0.5, beta 0.1, gamma 0.2:
+    # level    = 0.5 x (93 + 10) + 0.5 x (100 + 0) = 51.5 + 50 = 101.5
+    # trend    = 0.1 x (101.5 - 100) + 0.9 x 0     = 0.15
+    # seasonal = 0.2 x (93 - 101.5) + 0.8 x -10    = -1.7 - 8  = -9.7 (month 1's, for next year)
+    # months 14 and 15: 101.5 + 0.15 + 10 = 111.65 and 101.5 + 2 x 0.15 - 10 = 91.8
+    assert fc.holt_winters(history, 2, params=(0.5, 0.1, 0.2)) == pytest.approx([111.65, 91.8])
+    # the same by one step of the update
+    assert fc.holt_winters_step(100.0, 0.0, -10.0, 93.0, 0.5, 0.1, 0.2) == pytest.approx((101.5, 0.15, -9.7))
+    # with alpha 1 the level is the month less its seasonal (93 + 10 = 103) and beta 0 keeps no trend
+    assert fc.holt_winters(history, 2, params=(1.0, 0.0, 0.0)) == pytest.approx([113.0, 93.0])
 
 
-def test_holt_winters_needs_two_years():
+def test_holt_winters_needs_a_year_and_a_month():
     with pytest.raises(ValueError):
-        fc.holt_winters([1.0] * 23, 1)
-    assert not fc.applicable("holt_winters", 23)
-    assert fc.applicable("holt_winters", 24)
-    # with 24 months the backtest's first origin (24 - 3 - 6 + 1 = 16 months) is too short for it
-    scores = fc.backtest([float(v % 12) for v in range(24)])
-    assert set(scores) == {"run_rate", "seasonal_naive"}
+        fc.holt_winters([1.0] * 11, 1)
+    with pytest.raises(ValueError):
+        fc.forecast("holt_winters", [1.0] * 12, 1)
+    assert not fc.applicable("holt_winters", 12)
+    assert fc.applicable("holt_winters", 13)
+    # 24 months: the backtest's first origin (24 - 3 - 6 + 1 = 16 months) is enough for it, and 21
+    # months (first origin 13) too; 20 months (first origin 12) are not
+    assert set(fc.backtest([float(v % 12) for v in range(24)])) == {"run_rate", "seasonal_naive", "holt_winters"}
+    assert "holt_winters" in fc.backtest([float(v % 12) for v in range(21)])
+    assert "holt_winters" not in fc.backtest([float(v % 12) for v in range(20)])
 
 
 def test_backtest_by_hand_picks_seasonal_naive():
@@ -84,7 +95,7 @@ def test_backtest_by_hand_picks_seasonal_naive():
 
 def test_ties_go_to_the_simpler_method():
     # a flat series: every method forecasts it exactly, the run rate is the simplest
-    result = fc.best_forecast([50.0] * 33)  # first origin after 33 - 3 - 6 + 1 = 25 months: HW scored too
+    result = fc.best_forecast([50.0] * 24)  # first origin after 24 - 3 - 6 + 1 = 16 months: HW scored too
     assert {s["error"] for s in result["scores"].values()} == {0.0}
     assert set(result["scores"]) == {"run_rate", "seasonal_naive", "holt_winters"}
     assert result["method"] == "run_rate"
@@ -99,6 +110,13 @@ def test_holt_winters_wins_on_trend_and_seasonality():
     assert result["method"] == "holt_winters"
     assert result["wape"] < result["baseline_wape"] / 2
     assert fc.skill(result["wape"], result["baseline_wape"]) > 50
+    # two years only (the generator's history): the same, the trend learnt from a start without one
+    result = fc.best_forecast(history[:24])
+    assert result["scores"]["seasonal_naive"]["error"] == pytest.approx(24 * 18)
+    assert result["method"] == "holt_winters"
+    assert result["wape"] < result["baseline_wape"]
+    # its forecast is the fit on the whole history, as holt_winters() makes it
+    assert result["forecast"] == pytest.approx(fc.holt_winters(history[:24], 3))
 
 
 def test_short_and_empty_histories():
@@ -157,8 +175,23 @@ def test_ten_thousand_series_in_under_a_minute():
     hw_results = [fc.best_forecast(values) for values in longer]
     hw_elapsed = time.perf_counter() - start
     assert len(results) == 10_000 and all(len(r["forecast"]) == 3 for r in results)
-    assert {r["method"] for r in results} <= {"run_rate", "seasonal_naive"}
+    assert all("holt_winters" in r["scores"] for r in results)
     assert all("holt_winters" in r["scores"] for r in hw_results)
-    # 10,000 x 24 months, and 10,000 x 36 months extrapolated from 2,000 (Holt-Winters backtested)
+    # 10,000 x 24 months, and 10,000 x 36 months extrapolated from 2,000 (Holt-Winters backtested in both)
     assert elapsed < 60
     assert hw_elapsed * 5 < 60
+
+
+def test_a_longer_horizon_keeps_the_method_chosen_three_months_ahead():
+    history = [100 + 2 * t + 30 * math.sin(2 * math.pi * t / 12) for t in range(24)]
+    three = fc.best_forecast(history)
+    # 12 months ahead, chosen on the 3-month backtest: the same method and scores, a year of forecast
+    # whose first 3 months are the 3-month forecast (Holt-Winters' months are level + h x trend + seasonal)
+    year = fc.best_forecast(history, horizon=12, backtest_horizon=3)
+    assert (year["method"], year["scores"]) == (three["method"], three["scores"])
+    assert len(year["forecast"]) == 12
+    assert year["forecast"][:3] == pytest.approx(three["forecast"])
+    # a 12-month backtest of two years starts from 24 - 12 - 6 + 1 = 7 months: the run rate only
+    assert set(fc.backtest(history, horizon=12)) == {"run_rate"}
+    # seasonal naive 12 months ahead repeats the last year, month by month
+    assert fc.forecast("seasonal_naive", history, 12) == history[12:]

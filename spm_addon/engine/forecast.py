@@ -9,7 +9,8 @@ PERIOD = 12
 METHODS = ("run_rate", "seasonal_naive", "holt_winters")
 # Holt-Winters smoothing parameters tried (alpha: level, beta: trend, gamma: seasonality)
 HW_GRID = tuple((a, b, g) for a in (0.2, 0.5, 0.8) for b in (0.0, 0.1) for g in (0.1, 0.3))
-HW_MIN_MONTHS = 2 * PERIOD
+# the first year starts the level and the seasonals (holt_winters_init), at least one month updates them
+HW_MIN_MONTHS = PERIOD + 1
 
 
 # Methods
@@ -31,14 +32,21 @@ def seasonal_naive(history, horizon, period=PERIOD):
 
 
 def holt_winters_init(history, period=PERIOD):
-    """(level, trend, seasonals) from the first two years: the level is the first year's mean, the
-    trend the monthly change between the two years' means, a seasonal the first year's month
-    minus the level."""
-    if len(history) < 2 * period:
-        raise ValueError(f"Holt-Winters needs {2 * period} months of history, got {len(history)}")
+    """(level, trend, seasonals) from the first year only, so that Holt-Winters can be fitted (and
+    backtested) from 13 months of history: the level is the first year's mean, the trend 0, a seasonal
+    the first year's month minus the level.
+
+    Why one year and a zero trend: the classic start (Winters 1960) takes the trend from the change between the
+    first two years' means, which needs two years before the first forecast; the backtest then needs 2 years + its 6
+    origins + 3 months (33 months) before Holt-Winters competes, more than most salespeople have. One year cannot
+    tell a trend from the season (a December peak would read as growth), so the trend starts at 0 and the updates
+    learn it: ``beta`` of HW_GRID sets how fast (0 keeps no trend at all: additive seasonal exponential smoothing).
+    The start reads only the first year, which every origin of the backtest has seen, so fitting once and stopping
+    at each origin stays free of look-ahead."""
+    if len(history) < period:
+        raise ValueError(f"Holt-Winters needs {period} months of history, got {len(history)}")
     first = sum(history[:period]) / period
-    second = sum(history[period : 2 * period]) / period
-    return first, (second - first) / period, [value - first for value in history[:period]]
+    return first, 0.0, [value - first for value in history[:period]]
 
 
 def holt_winters_step(level, trend, seasonal, value, alpha, beta, gamma):
@@ -50,42 +58,61 @@ def holt_winters_step(level, trend, seasonal, value, alpha, beta, gamma):
     return new_level, new_trend, new_seasonal
 
 
-def _hw_pass(history, alpha, beta, gamma, period, origins, horizon):
+def _hw_pass(history, alpha, beta, gamma, period, origins, horizon, start=None):
     """One pass of Holt-Winters over ``history``: its forecasts of ``horizon`` months from each of
-    ``origins`` (numbers of months known, each >= 2 periods) and the running one-step squared
+    ``origins`` (numbers of months known, each > 1 period) and the running one-step squared
     errors up to each origin. A recursive method fitted on the first t months is the pass stopped
-    at t, so the backtest of every origin costs one pass."""
-    level, trend, seasonals = holt_winters_init(history, period)
+    at t, so the backtest of every origin costs one pass. ``start``: holt_winters_init(history) when
+    already known (the same for every parameter set)."""
+    level, trend, seasonals = start or holt_winters_init(history, period)
     seasonals = list(seasonals)
     wanted = set(origins)
     forecasts, sse = {}, {}
     errors = 0.0
-    # the first year set the seasonals; the updates run from the second year on
-    for t in range(period, len(history) + 1):
+    n = len(history)
+    # the first year set the seasonals; the updates (holt_winters_step, inlined) run from the second year on
+    for t in range(period, n + 1):
         if t in wanted:
             forecasts[t] = [level + (h + 1) * trend + seasonals[(t + h) % period] for h in range(horizon)]
             sse[t] = errors
-        if t == len(history):
+        if t == n:
             break
         value = history[t]
         slot = t % period
-        errors += (value - (level + trend + seasonals[slot])) ** 2
-        level, trend, seasonals[slot] = holt_winters_step(level, trend, seasonals[slot], value, alpha, beta, gamma)
+        seasonal = seasonals[slot]
+        errors += (value - (level + trend + seasonal)) ** 2
+        new_level = alpha * (value - seasonal) + (1 - alpha) * (level + trend)
+        trend = beta * (new_level - level) + (1 - beta) * trend
+        seasonals[slot] = gamma * (value - new_level) + (1 - gamma) * seasonal
+        level = new_level
     return forecasts, sse
 
 
+def _hw_fits(history, period, origins, horizon):
+    """The passes of every parameter set of HW_GRID (see _hw_pass), from one start."""
+    start = holt_winters_init(history, period)
+    return [_hw_pass(history, *params, period, origins, horizon, start) for params in HW_GRID]
+
+
+def _hw_best(passes, t):
+    """The forecasts from origin ``t`` of the pass with the least one-step error before ``t`` (the
+    first of HW_GRID on a tie)."""
+    best = None
+    for forecasts, sse in passes:
+        if best is None or sse[t] < best[0] - 1e-9:
+            best = (sse[t], forecasts[t])
+    return best[1]
+
+
 def holt_winters(history, horizon, params=None, period=PERIOD):
-    """Additive Holt-Winters forecast of the next ``horizon`` months (needs two years of history).
+    """Additive Holt-Winters forecast of the next ``horizon`` months (needs HW_MIN_MONTHS of history).
 
     ``params`` (alpha, beta, gamma) fixes the smoothing; by default the set of HW_GRID with the least
     one-step squared error over the history is used."""
     n = len(history)
-    best = None
-    for alpha, beta, gamma in [params] if params else HW_GRID:
-        forecasts, sse = _hw_pass(history, alpha, beta, gamma, period, (n,), horizon)
-        if best is None or sse[n] < best[0] - 1e-9:
-            best = (sse[n], forecasts[n])
-    return best[1]
+    if params:
+        return _hw_pass(history, *params, period, (n,), horizon)[0][n]
+    return _hw_best(_hw_fits(history, period, (n,), horizon), n)
 
 
 def applicable(method, months, period=PERIOD):
@@ -95,7 +122,7 @@ def applicable(method, months, period=PERIOD):
     if method == "seasonal_naive":
         return months >= period
     if method == "holt_winters":
-        return months >= 2 * period
+        return months >= period + 1
     raise ValueError(f"unknown forecast method {method!r}")
 
 
@@ -187,24 +214,32 @@ def backtest(history, horizon=3, folds=6, period=PERIOD):
 
     The last ``folds`` origins are tried: from each, the method sees only the months before it and
     forecasts the ``horizon`` months after. A method is scored only if it can forecast from every
-    origin (Holt-Winters: two years before the first origin). Returns {method: {'wape', 'bias',
+    origin (Holt-Winters: a year and a month before the first origin). Returns {method: {'wape', 'bias',
     'error'}}, 'error' being the summed absolute error (every method is scored on the same actuals,
     so it ranks them even where the WAPE is undefined)."""
+    return _backtest(history, horizon, folds, period)[0]
+
+
+def _backtest(history, horizon, folds, period):
+    """backtest(), and Holt-Winters' forecast from the whole history when it was scored (the same
+    passes go on to the end, so the forecast shown costs no second fit)."""
     n = len(history)
     first = max(n - horizon - folds + 1, 1)
     origins = range(first, n - horizon + 1)
     if not origins:
-        return {}
+        return {}, None
     actuals = [value for t in origins for value in history[t : t + horizon]]
     predicted = {}
     for method in ("run_rate", "seasonal_naive"):
         if applicable(method, first, period):
             predicted[method] = [value for t in origins for value in forecast(method, history[:t], horizon, period)]
+    hw_forecast = None
     if applicable("holt_winters", first, period):
         # leak-free parameter choice: at each origin, the parameters with the least one-step error so far
-        passes = [_hw_pass(history, *params, period, origins, horizon) for params in HW_GRID]
-        predicted["holt_winters"] = [value for t in origins for value in min(passes, key=lambda p, t=t: p[1][t])[0][t]]
-    return {
+        passes = _hw_fits(history, period, (*origins, n), horizon)
+        predicted["holt_winters"] = [value for t in origins for value in _hw_best(passes, t)]
+        hw_forecast = _hw_best(passes, n)
+    scores = {
         method: {
             "wape": wape(actuals, values),
             "bias": bias(actuals, values),
@@ -212,23 +247,30 @@ def backtest(history, horizon=3, folds=6, period=PERIOD):
         }
         for method, values in predicted.items()
     }
+    return scores, hw_forecast
 
 
-def best_forecast(history, horizon=3, folds=6, period=PERIOD):
-    """Forecast ``history`` by the method with the least backtest error (ties go to the simpler one).
+def best_forecast(history, horizon=3, folds=6, period=PERIOD, backtest_horizon=None):
+    """Forecast ``history`` ``horizon`` months ahead by the method with the least backtest error (ties go to
+    the simpler one), backtested ``backtest_horizon`` months ahead (by default the horizon).
 
     Returns {'method', 'forecast', 'wape', 'bias', 'baseline_wape' (seasonal naive's), 'scores'}.
     With too short a history to backtest, the run rate is used and 'wape' is ``None``."""
-    scores = backtest(history, horizon, folds, period)
+    tried = backtest_horizon or horizon
+    scores, hw_forecast = _backtest(history, tried, folds, period)
     if scores:
         method = min(scores, key=lambda m: (round(scores[m]["error"], 6), METHODS.index(m)))
     else:
         method = "run_rate"
     score = scores.get(method, {})
     baseline = scores.get("seasonal_naive", {})
+    if method == "holt_winters" and tried == horizon:
+        predicted = hw_forecast
+    else:
+        predicted = forecast(method, history, horizon, period) if history else [0.0] * horizon
     return {
         "method": method,
-        "forecast": forecast(method, history, horizon, period) if history else [0.0] * horizon,
+        "forecast": predicted,
         "wape": score.get("wape"),
         "bias": score.get("bias"),
         "baseline_wape": baseline.get("wape"),

@@ -56,3 +56,5 @@ from . import spm_development_plan
 from . import spm_development_goal
 from . import spm_development_review
 from . import spm_training_enrolment_export
+from . import res_company
+from . import res_config_settings

@@ -14,7 +14,9 @@ _logger = logging.getLogger(__name__)
 SCOPES = [("user", "Salesperson"), ("team", "Sales Team"), ("company", "Company")]
 METHODS = [("run_rate", "Run Rate"), ("seasonal_naive", "Seasonal Naive"), ("holt_winters", "Holt-Winters")]
 HISTORY_MONTHS = 36  # complete months read before the current one: 2 years for Holt-Winters + the backtest
-HORIZON = 3  # the current month and the two after it
+HORIZON = 3  # the default horizon (res.company.spm_forecast_horizon): the current month and the two after it
+BACKTEST_HORIZON = 3  # the methods are compared on their forecasts of the 3 months after each origin
+QUARTER = 3  # months forecast at least, for the quarter's expected sales
 COLUMNS = (
     "id", "scope", "company_id", "user_id", "team_id", "measure_id", "month", "method", "history_months",
     "forecast_amount", "actual_amount", "expected_amount", "target_amount", "gap_amount", "run_rate_amount",
@@ -26,11 +28,11 @@ COLUMNS = (
 class SpmForecast(models.Model):
     """The sales forecast of one salesperson, team or company for one month, with its accuracy.
 
-    Computed by the server (button *Compute Forecast* or the daily scheduled action) for the current month
-    and the two after it: the method with the least rolling-origin backtest error on the scope's own
-    monthly history of the measure of the active quota plan (engine/forecast.py), beside the open
-    pipeline weighted by probability and by the historical win rate of its stages, and the month's
-    target. A computation replaces the company's previous figures."""
+    Computed by the server (button *Compute Forecast* or the daily scheduled action) for the current month and the
+    months after it up to the company's horizon (Settings, 3 months by default): the method with the least rolling-
+    origin backtest error on the scope's own monthly history of the measure of the active quota plan
+    (engine/forecast.py), beside the open pipeline weighted by probability and by the historical win rate of its
+    stages, and the month's target. A computation replaces the company's previous figures."""
 
     _name = "spm.forecast"
     _description = "Sales Forecast"
@@ -50,31 +52,24 @@ class SpmForecast(models.Model):
         METHODS, readonly=True, help="The method with the least error when tried on the past months (backtest)."
     )
     history_months = fields.Integer(string="Months of History", readonly=True, aggregator=None)
-    forecast_amount = fields.Float(string="Forecast", readonly=True, digits=(16, 2), help="The whole month's sales.")
-    actual_amount = fields.Float(string="Actual to Date", readonly=True, digits=(16, 2))
-    expected_amount = fields.Float(
+    forecast_amount = fields.Monetary(string="Forecast", readonly=True, help="The whole month's sales.")
+    actual_amount = fields.Monetary(string="Actual to Date", readonly=True)
+    expected_amount = fields.Monetary(
         string="Expected at Month End",
         readonly=True,
-        digits=(16, 2),
         help="Actual to date plus the forecast of the days left in the month.",
     )
-    target_amount = fields.Float(string="Target", readonly=True, digits=(16, 2))
-    gap_amount = fields.Float(
-        string="Expected Gap", readonly=True, digits=(16, 2), help="Expected at month end minus the target."
-    )
-    run_rate_amount = fields.Float(
-        string="Run Rate", readonly=True, digits=(16, 2), help="The average of the last 3 months."
-    )
-    pipeline_amount = fields.Float(
+    target_amount = fields.Monetary(string="Target", readonly=True)
+    gap_amount = fields.Monetary(string="Expected Gap", readonly=True, help="Expected at month end minus the target.")
+    run_rate_amount = fields.Monetary(string="Run Rate", readonly=True, help="The average of the last 3 months.")
+    pipeline_amount = fields.Monetary(
         string="Weighted Pipeline",
         readonly=True,
-        digits=(16, 2),
         help="Open opportunities closing this month: expected revenue x probability.",
     )
-    stage_pipeline_amount = fields.Float(
+    stage_pipeline_amount = fields.Monetary(
         string="Stage-Weighted Pipeline",
         readonly=True,
-        digits=(16, 2),
         help="Open opportunities closing this month: expected revenue x the share of past deals won from their stage.",
     )
     wape = fields.Float(
@@ -98,15 +93,14 @@ class SpmForecast(models.Model):
         aggregator="avg",
         help="The error of repeating last year's month, to compare with.",
     )
-    quarter_expected_amount = fields.Float(
+    quarter_expected_amount = fields.Monetary(
         string="Expected This Quarter",
         readonly=True,
-        digits=(16, 2),
         aggregator=None,
         help="On the current month: the quarter's actual to date plus the forecast of the rest of the quarter.",
     )
-    quarter_target_amount = fields.Float(string="Quarter Target", readonly=True, digits=(16, 2), aggregator=None)
-    quarter_gap_amount = fields.Float(string="Quarter Gap", readonly=True, digits=(16, 2), aggregator=None)
+    quarter_target_amount = fields.Monetary(string="Quarter Target", readonly=True, aggregator=None)
+    quarter_gap_amount = fields.Monetary(string="Quarter Gap", readonly=True, aggregator=None)
 
     _sql_constraints = [
         ("scope_unique", "UNIQUE(company_id, scope, user_id, team_id, month)", "One forecast per scope and month."),
@@ -156,45 +150,55 @@ class SpmForecast(models.Model):
 
     @api.model
     def _compute_company(self, company, today=None):
-        """Replace the company's forecasts by those of ``today``: one grouped query of the measure over
-        HISTORY_MONTHS months, one of the open pipeline, one of the closed deals, one of the targets, then
-        the engine per series, then one bulk insert. Returns the number of rows."""
+        """Replace the company's forecasts by those of ``today``, for the company's horizon: one grouped
+        query of the measure over HISTORY_MONTHS months, one of the open pipeline, one of the closed deals,
+        one of the targets, then the engine per series, then one bulk insert. Returns the number of rows.
+
+        The method of a series is chosen on its backtest BACKTEST_HORIZON months ahead, whatever the
+        horizon (a 12-month backtest would leave too few origins on two years of history); the series is
+        forecast at least to the end of the quarter, for the quarter's expected sales."""
         started = time.monotonic()
         today = today or fields.Date.context_today(self)
+        horizon = company.spm_forecast_horizon or HORIZON
         month0 = today.replace(day=1)
-        months = [month0 + relativedelta(months=k) for k in range(-HISTORY_MONTHS, HORIZON)]
+        quarter_from = month0 + relativedelta(months=-((month0.month - 1) % 3))
+        quarter_to = quarter_from + relativedelta(months=3)
+        reach = max(horizon, QUARTER)  # months forecast: the horizon, and the quarter's left
+        months = [month0 + relativedelta(months=k) for k in range(-HISTORY_MONTHS, reach)]
         index = {month: k for k, month in enumerate(months)}
+        last_month = months[HISTORY_MONTHS + horizon - 1]
         plan = self._plan_of(company, today)
         measure = plan.measure_id or self.env.ref("spm_addon.spm_measure_sales_revenue")
         series, teams_of, has_team = self._read_series(measure, company, months[0], today, index)
-        pipeline, stage_pipeline = self._read_pipeline(company, month0, months[-1])
-        targets = self._read_targets(plan, month0, months[-1])
-        quarter_from = month0 + relativedelta(months=-((month0.month - 1) % 3))
-        quarter_to = quarter_from + relativedelta(months=3)
+        pipeline, stage_pipeline = self._read_pipeline(company, month0, last_month)
+        targets = self._read_targets(plan, month0, last_month)
         quarter_targets = self._read_targets(plan, quarter_from, quarter_to - relativedelta(days=1))
         month0_end = month0 + relativedelta(months=1, days=-1)
         remaining = 1.0 - periods.elapsed_fraction(month0, month0_end, today)
         scopes = set(series) | set(pipeline) | set(targets)
         scopes.add(("company", None))
         rows = []
-        ids = iter(bulk.reserve_ids(self.env.cr, self._table, len(scopes) * HORIZON))
+        ids = iter(bulk.reserve_ids(self.env.cr, self._table, len(scopes) * horizon))
         for scope in sorted(scopes, key=lambda key: (key[0], key[1] or 0)):
             values = series.get(scope) or [0.0] * len(months)
             history = values[:HISTORY_MONTHS]
             start = next((k for k, value in enumerate(history) if value), len(history))
             history = history[start:]  # a newcomer's history starts with their first sale
-            best = forecast.best_forecast(history, horizon=HORIZON)
+            best = forecast.best_forecast(history, horizon=reach, backtest_horizon=BACKTEST_HORIZON)
             run_rate = forecast.run_rate(history, 1)[0] if history else 0.0
             kind, key = scope
             user_id = key if kind == "user" else None
             team_id = key if kind == "team" else (teams_of.get(key) if kind == "user" else None)
             expected_by_month = []
-            for h in range(HORIZON):
+            current = len(rows)
+            for h in range(reach):
                 month = months[HISTORY_MONTHS + h]
                 amount = best["forecast"][h]
                 actual = values[HISTORY_MONTHS] if h == 0 else 0.0
                 expected = actual + amount * remaining if h == 0 else amount
                 expected_by_month.append((month, expected))
+                if h >= horizon:
+                    continue
                 target = targets.get(scope, {}).get(month)
                 rows.append(
                     [next(ids), kind, company.id, user_id, team_id, measure.id, month, best["method"],
@@ -208,8 +212,7 @@ class SpmForecast(models.Model):
                 expected for month, expected in expected_by_month if month < quarter_to
             )
             quarter_target = sum(quarter_targets.get(scope, {}).values()) if scope in quarter_targets else None
-            row = rows[-HORIZON]
-            row[-3:] = [
+            rows[current][-3:] = [
                 quarter_expected,
                 quarter_target,
                 quarter_expected - quarter_target if quarter_target is not None else None,
@@ -218,8 +221,8 @@ class SpmForecast(models.Model):
         self.search([("company_id", "=", company.id)]).unlink()
         bulk.insert(self, COLUMNS, [tuple(row) for row in rows])
         _logger.info(
-            "Forecasts of %s: %s rows, computed in %.1f s, written in %.1f s (team of the measure: %s)",
-            company.name, len(rows), computed - started, time.monotonic() - computed, has_team,
+            "Forecasts of %s: %s rows (%s months), computed in %.1f s, written in %.1f s (team of the measure: %s)",
+            company.name, len(rows), horizon, computed - started, time.monotonic() - computed, has_team,
         )  # fmt: skip
         return len(rows)
 

@@ -40,14 +40,25 @@ class SpmOverview(models.Model):
     to_lock_count = fields.Integer(string="Runs to Lock", compute="_compute_period")
     failed_job_count = fields.Integer(string="Failed Background Jobs", compute="_compute_period")
     forecast_scope = fields.Char(string="Forecast Of", compute="_compute_forecast")
-    forecast_month_expected = fields.Float(string="Expected This Month", digits=(16, 2), compute="_compute_forecast")
-    forecast_month_target = fields.Float(string="Target This Month", digits=(16, 2), compute="_compute_forecast")
-    forecast_month_gap = fields.Float(string="Gap This Month", digits=(16, 2), compute="_compute_forecast")
-    forecast_quarter_expected = fields.Float(
-        string="Expected This Quarter", digits=(16, 2), compute="_compute_forecast"
+    forecast_currency_id = fields.Many2one("res.currency", string="Forecast Currency", compute="_compute_forecast")
+    forecast_month_expected = fields.Monetary(
+        string="Expected This Month", currency_field="forecast_currency_id", compute="_compute_forecast"
     )
-    forecast_quarter_target = fields.Float(string="Target This Quarter", digits=(16, 2), compute="_compute_forecast")
-    forecast_quarter_gap = fields.Float(string="Gap This Quarter", digits=(16, 2), compute="_compute_forecast")
+    forecast_month_target = fields.Monetary(
+        string="Target This Month", currency_field="forecast_currency_id", compute="_compute_forecast"
+    )
+    forecast_month_gap = fields.Monetary(
+        string="Gap This Month", currency_field="forecast_currency_id", compute="_compute_forecast"
+    )
+    forecast_quarter_expected = fields.Monetary(
+        string="Expected This Quarter", currency_field="forecast_currency_id", compute="_compute_forecast"
+    )
+    forecast_quarter_target = fields.Monetary(
+        string="Target This Quarter", currency_field="forecast_currency_id", compute="_compute_forecast"
+    )
+    forecast_quarter_gap = fields.Monetary(
+        string="Gap This Quarter", currency_field="forecast_currency_id", compute="_compute_forecast"
+    )
 
     _sql_constraints = [("user_unique", "UNIQUE(user_id)", "Each user has one overview.")]
 
@@ -126,6 +137,7 @@ class SpmOverview(models.Model):
         )  # fmt: skip
         for overview in self:
             overview.forecast_scope = label
+            overview.forecast_currency_id = self.env.company.currency_id  # the forecasts are in their company's
             overview.forecast_month_expected = expected or 0.0
             overview.forecast_month_target = target or 0.0
             overview.forecast_month_gap = gap or 0.0
