@@ -70,7 +70,7 @@ def _hw_pass(history, alpha, beta, gamma, period, origins, horizon, start=None):
     forecasts, sse = {}, {}
     errors = 0.0
     n = len(history)
-    # the first year set the seasonals; the updates (holt_winters_step, inlined) run from the second year on
+    # the first year set the seasonals; the updates (holt_winters_step) run from the second year on
     for t in range(period, n + 1):
         if t in wanted:
             forecasts[t] = [level + (h + 1) * trend + seasonals[(t + h) % period] for h in range(horizon)]
@@ -79,12 +79,8 @@ def _hw_pass(history, alpha, beta, gamma, period, origins, horizon, start=None):
             break
         value = history[t]
         slot = t % period
-        seasonal = seasonals[slot]
-        errors += (value - (level + trend + seasonal)) ** 2
-        new_level = alpha * (value - seasonal) + (1 - alpha) * (level + trend)
-        trend = beta * (new_level - level) + (1 - beta) * trend
-        seasonals[slot] = gamma * (value - new_level) + (1 - gamma) * seasonal
-        level = new_level
+        errors += (value - (level + trend + seasonals[slot])) ** 2
+        level, trend, seasonals[slot] = holt_winters_step(level, trend, seasonals[slot], value, alpha, beta, gamma)
     return forecasts, sse
 
 
