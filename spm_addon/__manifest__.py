@@ -59,6 +59,9 @@
         "report/spm_funnel_report_views.xml",
     ],
     "assets": {
+        "web.assets_backend": [
+            "spm_addon/static/src/fields/*.js",
+        ],
         "web.assets_tests": [
             "spm_addon/static/src/js/tours/*.js",
         ],

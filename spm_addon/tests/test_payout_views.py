@@ -1,5 +1,7 @@
 from lxml import etree
 
+from odoo.tests import HttpCase, tagged
+
 from .payout_common import PayoutCommon
 
 SETUP = ("name", "plan_id", "date_from", "date_to")
@@ -42,3 +44,17 @@ class TestPayoutViews(PayoutCommon):
             "//field[@name='line_ids']/kanban//button[@name='action_dispute']"
         )
         self.assertEqual(dispute.get("type"), "object")
+
+
+@tagged("post_install", "-at_install")
+class TestTierTour(HttpCase, PayoutCommon):
+    """The top tier's open upper bound (0) reads blank with "No limit", not "0.00", and stays editable."""
+
+    def test_top_tier_reads_no_limit(self):
+        plan = self._commission_plan(tiers=[(0, 100, 3.0), (100, 0, 5.0)])
+        self.start_tour(f"/odoo/action-spm_addon.spm_incentive_plan_action/{plan.id}", "spm_tier_tour", login="admin")
+        top = plan.tier_ids.sorted("lower")[-1]
+        self.assertEqual((top.lower, top.upper), (100, 0))
+        # the tour set 250 then cleared it: both changes were saved (and written in the plan's chatter)
+        changes = plan.message_ids.filtered(lambda m: "Tier changed" in (m.body or ""))
+        self.assertEqual(len(changes), 2)

@@ -115,6 +115,22 @@ class TestQuotaReports(SpmCommon):
         with self.assertRaises(UserError):
             self.env["spm.quota.line"].with_user(self.rep1).action_open_analysis(xml_id="base.action_res_users")
 
+    def test_phones_never_open_a_pivot(self):
+        """A pivot scrolls sideways on a 390-px phone: every window action of the addon opens, on a small
+        screen, the view the web client picks there (``mobile_view_mode`` when the action has it, else
+        its first view), and that view is never a pivot."""
+        data = self.env["ir.model.data"].search([("module", "=", "spm_addon"), ("model", "=", "ir.actions.act_window")])
+        actions = self.env["ir.actions.act_window"].browse(data.mapped("res_id"))
+        self.assertGreater(len(actions), 20)
+        for action in actions:
+            modes = action.view_mode.split(",")
+            phone = action.mobile_view_mode if action.mobile_view_mode in modes else modes[0]
+            self.assertNotEqual(phone, "pivot", f"{action.name} ({action.xml_id}) opens a pivot on a phone")
+        self.assertEqual(self.env.ref("spm_addon.spm_quota_line_action_analysis").mobile_view_mode, "graph")
+        # the analysis opened from the menu keeps it (the client reads it from the returned action)
+        action = self.env["spm.quota.line"].with_user(self.manager_a).action_open_analysis()
+        self.assertEqual(action["mobile_view_mode"], "graph")
+
 
 @tagged("post_install", "-at_install")
 class TestPayoutReports(SpmCommon):
