@@ -116,6 +116,9 @@ class TestPopulate(TransactionCase):
             }  # fmt: skip
             rules = monitor_setup(self.env, today=END, log=lambda *a: None)
             hits = {rule.kind: rule.hit_count for rule in rules}
+            churn = rules.filtered(lambda rule: rule.kind == "churn_risk")
+            buyers = len(self.env["sale.order"].search([("state", "=", "sale")]).partner_id.commercial_partner_id)
+            churn_values = (churn.min_orders, churn.grace_days)
             savepoint.rollback()
         self.env.invalidate_all()
         # tiny (seed 7): 6 salespeople, 40 customers, 5 open deals of which 1 open for more than 40 days: that one
@@ -132,6 +135,10 @@ class TestPopulate(TransactionCase):
         self.assertGreater(signals["funnel_stages"], 2)
         self.assertEqual(set(hits), {values["kind"] for _name, _zh, values in MONITOR_RULES})
         self.assertTrue(all(hits.values()), hits)
+        # churn risk watches regular customers (the top quarter's order days: 4 at this scale) 120 days past
+        # their rhythm: a few alerts, not one customer in three as with every customer and 30 days
+        self.assertEqual(churn_values, (4, 120))
+        self.assertLessEqual(hits["churn_risk"], buyers // 10, (hits, buyers))
 
     def test_us_dollar_company_prices_in_dollars(self):
         """The list prices are in CNY: a US-dollar company's orders convert them at the month's rate (about
