@@ -114,6 +114,12 @@ class SpmQuotaLine(models.Model):
     projected_amount = fields.Float(string="Projected", readonly=True, digits=(16, 2))
     gap_amount = fields.Float(string="Projected Gap", readonly=True, digits=(16, 2))
     pace_threshold = fields.Float(related="plan_id.pace_threshold")
+    is_behind = fields.Boolean(
+        string="Behind",
+        compute="_compute_is_behind",
+        search="_search_is_behind",
+        help="Pace below the plan's alert threshold, once the plan's share of the period has elapsed.",
+    )
     period_label = fields.Char(
         string="Period",
         compute="_compute_period_label",
@@ -165,6 +171,25 @@ class SpmQuotaLine(models.Model):
                 line.period_label = str(line.date_from.year)
             else:
                 line.period_label = f"{line.date_from.isoformat()} – {line.date_to.isoformat()}"
+
+    def _compute_is_behind(self):
+        behind = self._filter_behind(fields.Date.context_today(self))
+        for line in self:
+            line.is_behind = line in behind
+
+    def _search_is_behind(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Search targets that are behind with = True or = False."))
+        # candidates in one query (pace below their plan's threshold), then the rule itself on them
+        self.env["spm.quota.line"].flush_model(["pace", "expected_amount", "plan_id"])
+        rows = self.env.execute_query(
+            SQL(
+                "SELECT l.id FROM spm_quota_line l JOIN spm_quota_plan p ON p.id = l.plan_id "
+                "WHERE l.expected_amount > 0 AND l.pace < p.pace_threshold"
+            )
+        )
+        behind = self.browse([row[0] for row in rows])._filter_behind(fields.Date.context_today(self))
+        return [("id", "in" if (operator == "=") == value else "not in", behind.ids)]
 
     def _filter_behind(self, today):
         """The targets behind on ``today``: pace below their plan's alert threshold, once their plan's

@@ -182,6 +182,19 @@ class TestOverviewEarlyInPeriod(SpmCommon):
         year = self._line(self.plan, level="user", user_id=self.rep1)
         self.assertAlmostEqual(year.expected_amount, 184_674.33, places=2)
         self.assertAlmostEqual(year.pace, 97.5, places=1)
+        # the lists colour a line red by the same rule, and the Behind Pace filter finds the same lines: the
+        # year's 97.5 % is below 100 but above the threshold, December too early to say, Q4 behind
+        with freeze_time(date(2026, 12, 3)):
+            (q4 | december | year).invalidate_recordset(["is_behind"])
+            self.assertEqual([q4.is_behind, december.is_behind, year.is_behind], [True, False, False])
+            # (of the periods running on 3 December: the months rep1 sold nothing in are behind as well)
+            rep1_lines = self.plan.line_ids.filtered(
+                lambda line: line.user_id == self.rep1 and line.date_from <= date(2026, 12, 3) <= line.date_to
+            )
+            found = self.env["spm.quota.line"].search([("id", "in", rep1_lines.ids), ("is_behind", "=", True)])
+            self.assertEqual(found, q4)
+            found = self.env["spm.quota.line"].search([("id", "in", rep1_lines.ids), ("is_behind", "!=", True)])
+            self.assertEqual(found, rep1_lines - q4)
         # 7 December: 7 of 31 days (22.6 %) have elapsed: December's 0 % is behind, for rep1 and rep2
         december_rep2 = period(self.rep2, "month", date(2026, 12, 1))
         self.assertEqual(self._behind(date(2026, 12, 7)), q4 | december | december_rep2)
