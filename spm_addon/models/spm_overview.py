@@ -114,9 +114,9 @@ class SpmOverview(models.Model):
             overview.failed_job_count = failed
 
     def _forecast_domain(self):
-        """(label, domain) of the forecast the user follows: the company's for an administrator, the teams
-        they lead for a manager, their own otherwise."""
-        if access.has(self.env, "admin"):
+        """(label, domain) of the forecast the user follows: the company's for an administrator or a finance
+        officer, the teams they lead for a manager, their own otherwise."""
+        if access.has(self.env, "admin") or access.has(self.env, "finance"):
             return self.env.company.name, [("scope", "=", "company"), ("company_id", "=", self.env.company.id)]
         teams = self.env["crm.team"].search([("user_id", "=", self.env.uid)])
         if teams and access.has(self.env, "manager"):

@@ -167,10 +167,10 @@ EXPECTED = {
         F: (None, False, False, False, False, False),
         A: (True, True, False, False, False, False),
     },
-    "spm.forecast": {  # forecasts: computed by the server; own, led teams' and own, all
+    "spm.forecast": {  # forecasts: computed by the server; own, led teams' and own, all (finance: the company's)
         U: (True, False, False, False, False, False),
         M: (True, False, False, False, False, False),
-        F: (None, False, False, False, False, False),
+        F: (True, True, False, False, False, False),
         A: (True, True, False, False, False, False),
     },
     "spm.career.level": CONFIG,
@@ -468,13 +468,14 @@ class TestAccessMatrix(SpmCommon):
         def personal(own, other, foreign):
             return {U: own, M: own, F: None, A: own}, other, foreign
 
+        company_row = forecast_row("company")
         cls.records = {
             "spm.forecast": (
                 {
                     U: forecast_row("user", user=cls.rep1, team=cls.team_a),
                     M: forecast_row("team", team=cls.team_a),
-                    F: None,
-                    A: forecast_row("company"),
+                    F: company_row,
+                    A: company_row,
                 },
                 forecast_row("user", user=cls.rep3, team=cls.team_b),
                 forecast_row("company", company=cls.company2),

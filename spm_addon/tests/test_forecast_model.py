@@ -236,6 +236,10 @@ class TestForecastModel(SpmCommon):
         self.assertEqual(company.forecast_scope, self.company.name)
         self.assertAlmostEqual(company.forecast_month_expected, 1600)
         self.assertEqual(company.action_open_forecast()["domain"][0], ("scope", "=", "company"))
+        # finance has no target of its own: it follows the company's, as an administrator does
+        books = overview(self.finance)
+        self.assertEqual(books.forecast_scope, self.company.name)
+        self.assertAlmostEqual(books.forecast_month_expected, 1600)
 
     def test_horizon_setting(self):
         # the forecast horizon is a company setting (Settings > Sales Performance), 1 to 12 months
