@@ -130,8 +130,7 @@ class SpmAttainmentReport(models.Model):
 
     def _document_domain(self, measure, row):
         """Domain, on the measure's model, of the records an actual row sums."""
-        measure.date_field_id.ensure_one()
-        domain = [*measure._date_bounds(row.date_from, row.date_to)]
+        domain = measure._date_bounds(row.date_from, row.date_to)
         domain += measure._owner_domain(row.user_id.ids) if row.user_id else [(measure.user_field_id.name, "=", False)]
         for field, value in (
             (measure.team_field_id, row.team_id),
