@@ -88,11 +88,10 @@ ATTAINMENT_RAW = f"""
 def bench_attainment(env, admin, timer):
     """Rebuild of the bench plan's actuals, then the analysis' pivots by team and by country beside raw
     SQL. Returns how many pivots took 2 s or more."""
-    plan = env["spm.quota.plan"].search(
-        [("state", "in", ("active", "locked")), ("measure_id", "=", env.ref("spm_addon.spm_measure_sales_revenue").id)],
-        order="line_count desc, id desc",
-        limit=1,
+    plans = env["spm.quota.plan"].search(
+        [("state", "in", ("active", "locked")), ("measure_id", "=", env.ref("spm_addon.spm_measure_sales_revenue").id)]
     )
+    plan = max(plans, key=lambda plan: (plan._line_total(), plan.id), default=plans)
     if not plan:
         print("spm.attainment.report: no running plan of confirmed revenue, skipped")
         return 0

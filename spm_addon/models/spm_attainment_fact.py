@@ -1,6 +1,8 @@
 from odoo import fields, models
 from odoo.tools import SQL
 
+from ..tools import bulk
+
 
 class SpmAttainmentFact(models.Model):
     """The actuals of a quota plan by period, salesperson, team, product category, customer country and
@@ -40,9 +42,10 @@ class SpmAttainmentFact(models.Model):
             company_ids=plan.company_id.ids,
         )
         self.env.cr.execute(SQL("DELETE FROM spm_attainment_fact WHERE plan_id = %s", plan.id))
-        self.env.cr.execute(
-            SQL(
-                """
+        with bulk.without_jit(self.env.cr):
+            self.env.cr.execute(
+                SQL(
+                    """
             WITH fig (user_id, team_id, categ_id, country_id, state_id, source_id, medium_id, day, amount)
                  AS MATERIALIZED (%(figures)s),
             leaf AS (
@@ -72,11 +75,11 @@ class SpmAttainmentFact(models.Model):
           GROUP BY period.date_from, period.date_to, fig.user_id, COALESCE(fig.team_id, member.team_id), fig.categ_id,
                    fig.country_id, fig.state_id, fig.source_id, fig.medium_id
                 """,
-                figures=figures,
-                plan=plan.id,
-                company=plan.company_id.id,
+                    figures=figures,
+                    plan=plan.id,
+                    company=plan.company_id.id,
+                )
             )
-        )
-        count = self.env.cr.rowcount
+            count = self.env.cr.rowcount
         self.invalidate_model()
         return count
