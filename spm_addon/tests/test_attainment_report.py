@@ -91,6 +91,22 @@ class TestAttainmentReport(SpmCommon):
         self.assertEqual(by_source[self.source.id][1], 50)
         self.assertEqual(by_source[False][1], 250)  # 100 + 150
 
+    def test_periods_match_the_targets(self):
+        """Actuals fall in the period of the targets they count against: rep 1 by month over the year
+        is January 200 / 100 (50 %), every other month their allocated target and no actual."""
+        result = self.Report.read_group(
+            [("plan_id", "=", self.plan.id), ("user_id", "=", self.rep1.id)],
+            ["target:sum", "actual:sum", "attainment:avg"],
+            ["date_from:month"],
+            lazy=False,
+        )
+        self.assertEqual(len(result), 12)
+        by_month = {group["__range"]["date_from:month"]["from"]: group for group in result}
+        january = by_month.pop("2026-01-01")
+        self.assertEqual((january["target"], january["actual"]), (200, 100))
+        self.assertAlmostEqual(january["attainment"], 50.0)
+        self.assertEqual(sum(group["actual"] for group in by_month.values()), 0)
+
     def test_refresh_rebuilds_the_actuals(self):
         self._order(self.rep1, 25, date(2026, 1, 25), partner=self.customer_be)
         self.plan._refresh_figures(today=date(2026, 1, 31))
