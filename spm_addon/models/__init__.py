@@ -8,6 +8,7 @@ from . import spm_quota_plan
 from . import spm_quota_plan_figures
 from . import spm_quota_plan_allocation
 from . import spm_quota_plan_export
+from . import spm_attainment_fact
 from . import spm_kpi
 from . import spm_kpi_step
 from . import spm_appraisal_criterion

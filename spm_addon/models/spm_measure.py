@@ -66,6 +66,30 @@ class SpmMeasure(models.Model):
         domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), ('relation', '=', 'product.category')]",
         help="Needed to split targets by product category.",
     )
+    partner_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Customer Field",
+        ondelete="set null",
+        domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), ('relation', '=', 'res.partner'), "
+        "('store', '=', True)]",
+        help="Needed to analyse attainment by region (the customer's country and state).",
+    )
+    source_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Source Field",
+        ondelete="set null",
+        domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), ('relation', '=', 'utm.source'), "
+        "('store', '=', True)]",
+        help="Needed to analyse attainment by channel (UTM source).",
+    )
+    medium_field_id = fields.Many2one(
+        "ir.model.fields",
+        string="Medium Field",
+        ondelete="set null",
+        domain="[('model_id', '=', model_id), ('ttype', '=', 'many2one'), ('relation', '=', 'utm.medium'), "
+        "('store', '=', True)]",
+        help="Needed to analyse attainment by channel (UTM medium).",
+    )
     aggregation = fields.Selection(
         [
             ("count", "Count of records"),
@@ -115,6 +139,9 @@ class SpmMeasure(models.Model):
         "user_field_id",
         "team_field_id",
         "categ_field_id",
+        "partner_field_id",
+        "source_field_id",
+        "medium_field_id",
         "aggregation",
         "value_field_id",
         "rate_field_id",
@@ -127,6 +154,9 @@ class SpmMeasure(models.Model):
                 measure.user_field_id,
                 measure.team_field_id,
                 measure.categ_field_id,
+                measure.partner_field_id,
+                measure.source_field_id,
+                measure.medium_field_id,
                 measure.value_field_id,
                 measure.rate_field_id,
             ):
@@ -234,9 +264,10 @@ class SpmMeasure(models.Model):
     def _read_values(self, date_from, date_to, groupby=("user",), domain=None, company_ids=None):
         """Figures of the measure over [date_from, date_to], grouped in one SQL query.
 
-        ``groupby`` names dimensions among 'user', 'team', 'categ', 'month' (first day of the
-        month, a date) and 'day'. Returns ``{key tuple: value}``, keys in the order of ``groupby``. Record
-        rules are not applied: callers decide who may see the figures.
+        ``groupby`` names dimensions among 'user', 'team', 'categ', 'country' and 'state' (of the
+        customer), 'source', 'medium', 'month' (first day of the month, a date) and 'day'. Returns
+        ``{key tuple: value}``, keys in the order of ``groupby``. Record rules are not applied: callers
+        decide who may see the figures.
         """
         rows = self.env.execute_query(self._values_sql(date_from, date_to, groupby, domain, company_ids))
         width = len(groupby)
@@ -244,7 +275,8 @@ class SpmMeasure(models.Model):
 
     def _values_sql(self, date_from, date_to, groupby=("user",), domain=None, company_ids=None):
         """The query of ``_read_values``: the ``groupby`` columns, then the value. A 'team' or 'categ'
-        the measure has no field for comes out as NULL."""
+        the measure has no field for comes out as NULL (so do 'country' and 'state' without a customer
+        field, 'source' and 'medium' without their fields)."""
         self.ensure_one()
         self = self.sudo()  # noqa: PLW0642 - the definition (ir.model.fields) is read as superuser
         model, query = self._query(date_from, date_to, domain, company_ids)
@@ -253,10 +285,22 @@ class SpmMeasure(models.Model):
         def optional(field):
             return model._field_to_sql(alias, field.name, query) if field else SQL("NULL::integer")
 
+        def customer(column):
+            if not self.partner_field_id:
+                return SQL("NULL::integer")
+            partner = model._field_to_sql(alias, self.partner_field_id.name, query)
+            return SQL(
+                "(SELECT customer.%s FROM res_partner customer WHERE customer.id = %s)", SQL.identifier(column), partner
+            )
+
         columns = {
             "user": lambda: self._owner_sql(model, query),
             "team": lambda: optional(self.team_field_id),
             "categ": lambda: optional(self.categ_field_id),
+            "country": lambda: customer("country_id"),
+            "state": lambda: customer("state_id"),
+            "source": lambda: optional(self.source_field_id),
+            "medium": lambda: optional(self.medium_field_id),
             "month": lambda: SQL(
                 "date_trunc('month', %s)::date", model._field_to_sql(alias, self.date_field_id.name, query)
             ),
@@ -298,6 +342,33 @@ class SpmMeasure(models.Model):
         if with_categ:
             return [(row[0], row[1], row[2], float(row[3] or 0.0), row[4]) for row in rows]
         return [(row[0], row[1], row[2], float(row[3] or 0.0)) for row in rows]
+
+    @api.model
+    def _set_channel_fields(self):
+        """Give the shipped measures their customer, source and medium fields where they have none (the
+        measures are ``noupdate``: an update of the addon does not change them otherwise). Called by
+        data/spm_measure_channel_data.xml at each install and update."""
+        for xmlid, model in (
+            ("spm_addon.spm_measure_sales_revenue", "sale.order"),
+            ("spm_addon.spm_measure_sales_revenue_categ", "sale.report"),
+            ("spm_addon.spm_measure_invoiced_revenue", "account.move"),
+            ("spm_addon.spm_measure_won_count", "crm.lead"),
+            ("spm_addon.spm_measure_won_revenue", "crm.lead"),
+        ):
+            measure = self.env.ref(xmlid, raise_if_not_found=False)
+            if not measure or measure.model_name != model:
+                continue
+            vals = {}
+            for fname, name in (
+                ("partner_field_id", "partner_id"),
+                ("source_field_id", "source_id"),
+                ("medium_field_id", "medium_id"),
+            ):
+                field = self.env["ir.model.fields"]._get(model, name)
+                if field and not measure[fname]:
+                    vals[fname] = field.id
+            if vals:
+                measure.write(vals)
 
     def _source_action(self, date_from, date_to, domain=None):
         """Window action listing the records behind a figure (the user's record rules apply)."""

@@ -267,7 +267,11 @@ class SpmQuotaLine(models.Model):
         """The attainment analysis (or ``xml_id``, another of the plan's reports) on one plan, the
         latest running one the user reads: plans count different measures (revenue, invoices, won
         deals), and their sums mean nothing together."""
-        if xml_id not in ("spm_addon.spm_quota_line_action_analysis", "spm_addon.spm_quota_report_action"):
+        if xml_id not in (
+            "spm_addon.spm_quota_line_action_analysis",
+            "spm_addon.spm_quota_report_action",
+            "spm_addon.spm_attainment_report_action",
+        ):
             raise UserError(self.env._("This is not an analysis of targets: %(action)s.", action=xml_id))
         action = self.env["ir.actions.act_window"]._for_xml_id(xml_id)
         plan = self.env["spm.quota.plan"].search(

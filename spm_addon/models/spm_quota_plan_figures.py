@@ -110,6 +110,7 @@ class SpmQuotaPlan(models.Model):
         remaining = len(changed) - written
         total = self._line_total()
         if not remaining:
+            self.env["spm.attainment.fact"].sudo()._rebuild(self.sudo())
             self.sudo().refresh_date = fields.Datetime.now()
         return total - remaining, total
 

@@ -1,6 +1,7 @@
 from . import test_install_security
 from . import test_quota_allocation
 from . import test_quota_attainment
+from . import test_attainment_report
 from . import test_quota_rules
 from . import test_quota_export_import
 from . import test_quota_tour

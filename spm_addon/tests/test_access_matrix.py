@@ -59,6 +59,18 @@ EXPECTED = {
         F: (None, False, False, False, False, False),
         A: (True, True, False, False, False, False),
     },
+    "spm.attainment.report": {  # attainment analysis: as the quota lines, never written
+        U: (True, False, False, False, False, False),
+        M: (True, False, False, False, False, False),
+        F: (None, False, False, False, False, False),
+        A: (True, True, False, False, False, False),
+    },
+    "spm.attainment.fact": {  # the analysis' actuals: written and read by the server only
+        U: (None, False, False, False, False, False),
+        M: (None, False, False, False, False, False),
+        F: (None, False, False, False, False, False),
+        A: (None, False, False, False, False, False),
+    },
     "spm.customer.report": {  # customer behaviour: as the orders' salespeople
         U: (True, False, False, False, False, False),
         M: (True, False, False, False, False, False),
@@ -340,6 +352,14 @@ class TestAccessMatrix(SpmCommon):
         def report(line):
             return env["spm.quota.report"].browse(line.id * 3)
 
+        def attainment_row(line):  # the target row of a leaf line
+            return env["spm.attainment.report"].browse(line.id * 2)
+
+        fact = env["spm.attainment.fact"].create(
+            {"plan_id": plan.id, "company_id": cls.company.id, "date_from": date(2026, 1, 1),
+             "date_to": date(2026, 12, 31), "user_id": cls.rep1.id, "team_id": cls.team_a.id, "amount": 1}
+        )  # fmt: skip
+
         def customer_row(order):
             return env["spm.customer.report"].browse(order.id)
 
@@ -547,6 +567,17 @@ class TestAccessMatrix(SpmCommon):
                 report(line_of[cls.rep3]),
                 report(foreign_line),
             ),
+            "spm.attainment.report": (
+                {
+                    U: attainment_row(line_of[cls.rep1]),
+                    M: attainment_row(line_of[cls.rep1]),
+                    F: None,
+                    A: attainment_row(line_of[cls.rep1]),
+                },
+                attainment_row(line_of[cls.rep3]),
+                attainment_row(foreign_line),
+            ),  # fmt: skip
+            "spm.attainment.fact": ({role: None for role in cls.roles}, fact, fact),
             "spm.customer.report": (
                 {U: customer_row(own_order), M: customer_row(own_order), F: None, A: customer_row(own_order)},
                 customer_row(other_order),
