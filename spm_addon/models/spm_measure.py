@@ -346,8 +346,8 @@ class SpmMeasure(models.Model):
     @api.model
     def _set_channel_fields(self):
         """Give the shipped measures their customer, source and medium fields where they have none (the
-        measures are ``noupdate``: an update of the addon does not change them otherwise). Called by
-        data/spm_measure_channel_data.xml at each install and update."""
+        measures are ``noupdate``: an update of the addon does not change them otherwise). Called once:
+        by data/spm_measure_channel_data.xml at install, by the 18.0.1.1.0 migration on older databases."""
         for xmlid, model in (
             ("spm_addon.spm_measure_sales_revenue", "sale.order"),
             ("spm_addon.spm_measure_sales_revenue_categ", "sale.report"),
