@@ -85,10 +85,16 @@ class TestPayoutSimulate(PayoutCommon):
 
     @freeze_time("2026-01-20")
     def test_defaults_for_the_salesperson(self):
-        plan = self._commission_plan(tiers=PROGRESSIVE)
+        draft = self._commission_plan(tiers=PROGRESSIVE)
+        self.assertFalse(Form(self.env["spm.payout.simulate"].with_user(self.rep1)).plan_id, "no active plan yet")
+        plan = self._commission_plan(tiers=PROGRESSIVE, name="Running")
+        plan.action_activate()
+        self.assertFalse(Form(self.env["spm.payout.simulate"].with_user(self.finance)).plan_id, "not paid by it")
         form = Form(self.env["spm.payout.simulate"].with_user(self.rep1))
-        form.plan_id = plan
-        # the current month inside the plan, the current user, what they credited so far
+        # the active plan that pays the user, the current month inside it, the current user, what they
+        # credited so far
+        self.assertEqual(form.plan_id, plan)
+        self.assertNotEqual(form.plan_id, draft)
         self.assertEqual((form.date_from, form.date_to), JANUARY)
         self.assertEqual(form.user_id, self.rep1)
         self.assertEqual((form.target, form.credited_amount), (100_000, 130_000))

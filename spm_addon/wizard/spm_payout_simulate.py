@@ -17,7 +17,7 @@ class SpmPayoutSimulate(models.TransientModel):
     _name = "spm.payout.simulate"
     _description = "Payout What-If"
 
-    plan_id = fields.Many2one("spm.incentive.plan", required=True)
+    plan_id = fields.Many2one("spm.incentive.plan", required=True, default=lambda self: self._default_plan())
     currency_id = fields.Many2one(related="plan_id.currency_id")
     user_id = fields.Many2one(
         "res.users", string="Salesperson", required=True, default=lambda self: self.env.user, ondelete="cascade"
@@ -143,6 +143,16 @@ class SpmPayoutSimulate(models.TransientModel):
         return bool(
             self.plan_id and self.user_id and self.date_from and self.date_to and self._may_simulate(self.user_id)
         )
+
+    @api.model
+    def _default_plan(self):
+        """The active plan that pays the user today (the latest to start), else none."""
+        today = fields.Date.context_today(self)
+        plans = self.env["spm.incentive.plan"].search(
+            [("state", "=", "active"), ("date_from", "<=", today), ("date_to", ">=", today)],
+            order="date_from desc, id desc",
+        )
+        return next((plan for plan in plans if self.env.user in plan._participants()), plans.browse())
 
     def _default_period(self, today):
         """(from, to): the plan's run that includes ``today``, else the current month inside the plan,
