@@ -22,7 +22,7 @@ class SpmAttainmentReport(models.Model):
     manager their teams', an administrator all."""
 
     _name = "spm.attainment.report"
-    _description = "Attainment Analysis"
+    _description = "Attainment by Region and Channel"
     _auto = False
     _order = "date_from desc, id"
     _depends = {
