@@ -12,8 +12,8 @@ class SpmIncentiveTier(models.Model):
     _order = "plan_id, lower"
 
     plan_id = fields.Many2one("spm.incentive.plan", required=True, ondelete="cascade", index=True)
-    lower = fields.Float(string="From", required=True)
-    upper = fields.Float(string="To", help="0 = no upper limit (only the last tier).")
+    lower = fields.Float(string="Lower Bound", required=True)
+    upper = fields.Float(string="Upper Bound", help="0 = no upper limit (only the last tier).")
     rate = fields.Float(string="Rate (%)", required=True, digits=(16, 4))
     range_text = fields.Char(string="Range", compute="_compute_range_text", help="The tier's range in words.")
 
