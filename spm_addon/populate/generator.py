@@ -316,6 +316,10 @@ class Generator:
         leaders = []
         self.reps = []
         rep_position = 0
+        # the people of a Chinese company read Simplified Chinese when the database has it (the demo loads
+        # it): their activities, messages and screens come in it; the others English
+        chinese = bool(env["res.lang"]._lang_get("zh_CN"))
+        langs = {c.id: "zh_CN" if chinese and c.currency_id.name == "CNY" else "en_US" for c in companies}
         for index, (kind, company) in enumerate(people):
             name = self.person_name()
             if kind == "director":
@@ -328,9 +332,8 @@ class Generator:
             login = f"{login}@demo.example"
             uid, pid, rid, eid = user_ids[index], partner_ids[index], resource_ids[index], employee_ids[index]
             moment = datetime.combine(self.start, datetime.min.time()) - timedelta(days=400)
-            partners.add(
-                pid, name, name, login, company.id, True, "contact", False, "ask", "en_US", *self.audit(moment)
-            )
+            lang = langs[company.id]
+            partners.add(pid, name, name, login, company.id, True, "contact", False, "ask", lang, *self.audit(moment))
             users.add(uid, login, pid, company.id, True, False, "inbox", *self.audit(moment))
             company_rel.add(company.id, uid)
             resources.add(rid, name, uid, company.id, calendar[company.id], 100, True, "user", "Asia/Shanghai")
@@ -461,6 +464,7 @@ class Generator:
                     "name": "Zhao Min (Finance)",
                     "login": FINANCE_LOGIN,
                     "password": FINANCE_LOGIN,
+                    "lang": langs[companies[0].id],
                     "company_id": companies[0].id,
                     "company_ids": [Command.set(companies.ids)],
                     "groups_id": [Command.set((env.ref("base.group_user") | finance).ids)],

@@ -94,6 +94,22 @@ class TestPopulate(TransactionCase):
         # salespeople differ: the best sells at least twice as much as the weakest
         self.assertGreater(checks["by_rep"][-1], 2 * checks["by_rep"][0])
 
+    def test_people_of_a_chinese_company_read_chinese(self):
+        """With Simplified Chinese in the database (the demo loads it), a CNY company's people read it:
+        their activities and messages come in it; an English database stays English."""
+        with self.env.cr.savepoint(flush=False) as savepoint:
+            self.env["res.lang"]._activate_lang("zh_CN")
+            generate(self.env, seed=7, scale="tiny", end_date=END, log=lambda *a: None)
+            self.env.flush_all()
+            self.env.invalidate_all()
+            users = self.env["res.users"].search([("login", "=like", "%@demo.example")])
+            langs = {(user.company_id.currency_id.name, user.lang) for user in users}
+            savepoint.rollback()
+        self.env.invalidate_all()
+        self.env.registry.clear_cache()  # the active languages are cached
+        self.assertIn(("CNY", "zh_CN"), langs)
+        self.assertEqual({lang for currency, lang in langs if currency != "CNY"} - {"en_US"}, set())
+
     def test_signals_for_monitoring_and_reports(self):
         """The demo plants what each monitoring rule and report is to show: stalled deals, lost deals in
         the stages where they were lost, channels, regular customers who stopped buying, a salesperson
