@@ -32,7 +32,7 @@ class TestReportExports(HttpCase, SpmCommon):
         ):
             Lead.create({"name": f"Deal {revenue}", "type": "opportunity", "user_id": user.id, "team_id": team.id,
                          "expected_revenue": revenue})  # fmt: skip
-        plan = cls._plan(allocation_method="equal", time_split="none")
+        cls.plan = plan = cls._plan(allocation_method="equal", time_split="none")
         plan.action_allocate()
         plan.action_activate()
 
@@ -85,3 +85,12 @@ class TestReportExports(HttpCase, SpmCommon):
         groups = {row[0]: row[1] for row in rows[1:] if isinstance(row[0], str) and row[0].endswith(")")}
         self.assertEqual(list(groups), [f"Rep 1 ({len(rows) - 2})"])
         self.assertEqual(next(iter(groups.values())), sum(expected.values()))
+
+    def test_attainment_by_region_and_channel(self):
+        # after the plan's refresh, rep 1's rows: their target of 200,000 (a leaf line) and the 350 they sold
+        # (100 + 250, to the same customer), grouped by figure; rep 3's 400 is not in rep 1's workbook
+        self.plan._refresh_figures(today=date(2026, 3, 31))
+        rows = self._export("spm.attainment.report", ["user_id", "amount"], ["figure"])
+        groups = {row[0]: row[1] for row in rows[1:] if isinstance(row[0], str) and row[0].endswith(")")}
+        self.assertEqual(sorted(groups.values()), [350, 200_000], rows)
+        self.assertEqual({row[0] for row in rows[1:] if row[0] and not row[0].endswith(")")}, {"Rep 1"})
