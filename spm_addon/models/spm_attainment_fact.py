@@ -30,7 +30,8 @@ class SpmAttainmentFact(models.Model):
     def _rebuild(self, plan):
         """Replace the facts of ``plan`` with its measure's figures in its scope, grouped by the plan's
         leaf periods (a record falls in the period that starts last on or before its date), salesperson,
-        team (without a team field on the measure: the salesperson's team in the plan), category,
+        team (without a team field on the measure: the salesperson's team in the plan), category (the
+        plan's nearest target category above the record's, as the lines count subcategories, else its own),
         country, state, source and medium: one INSERT ... SELECT. Returns the number of facts."""
         plan.ensure_one()
         self.env["spm.quota.line"].flush_model()
@@ -63,17 +64,31 @@ class SpmAttainmentFact(models.Model):
                   FROM spm_quota_line line
                  WHERE line.plan_id = %(plan)s AND line.level = 'user' AND line.team_id IS NOT NULL
               ORDER BY line.user_id, line.team_id
+            ),
+            target_categ AS (
+                SELECT DISTINCT categ.id, categ.parent_path
+                  FROM spm_quota_line line JOIN product_category categ ON categ.id = line.categ_id
+                 WHERE line.plan_id = %(plan)s
+            ),
+            -- a document's category counts for the plan's nearest target category above it (as its lines do)
+            categ_map AS (
+                SELECT DISTINCT ON (categ.id) categ.id AS categ_id, target.id AS target_id
+                  FROM product_category categ
+                  JOIN target_categ target ON starts_with(categ.parent_path, target.parent_path)
+              ORDER BY categ.id, length(target.parent_path) DESC
             )
             INSERT INTO spm_attainment_fact (plan_id, company_id, date_from, date_to, user_id, team_id, categ_id,
                                              country_id, state_id, source_id, medium_id, amount)
             SELECT %(plan)s, %(company)s, period.date_from, period.date_to, fig.user_id,
-                   COALESCE(fig.team_id, member.team_id), fig.categ_id, fig.country_id, fig.state_id, fig.source_id,
-                   fig.medium_id, SUM(fig.amount)
+                   COALESCE(fig.team_id, member.team_id), COALESCE(categ_map.target_id, fig.categ_id), fig.country_id,
+                   fig.state_id, fig.source_id, fig.medium_id, SUM(fig.amount)
               FROM fig
               JOIN period ON fig.day BETWEEN period.date_from AND period.date_to
               LEFT JOIN member ON member.user_id = fig.user_id
-          GROUP BY period.date_from, period.date_to, fig.user_id, COALESCE(fig.team_id, member.team_id), fig.categ_id,
-                   fig.country_id, fig.state_id, fig.source_id, fig.medium_id
+              LEFT JOIN categ_map ON categ_map.categ_id = fig.categ_id
+          GROUP BY period.date_from, period.date_to, fig.user_id, COALESCE(fig.team_id, member.team_id),
+                   COALESCE(categ_map.target_id, fig.categ_id), fig.country_id, fig.state_id, fig.source_id,
+                   fig.medium_id
                 """,
                     figures=figures,
                     plan=plan.id,

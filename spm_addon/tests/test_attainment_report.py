@@ -160,3 +160,42 @@ class TestAttainmentReport(SpmCommon):
             (measure.partner_field_id.name, measure.source_field_id.name, measure.medium_field_id.name),
             ("partner_id", "source_id", "medium_id"),
         )
+
+
+@tagged("post_install", "-at_install")
+class TestAttainmentReportCategories(SpmCommon):
+    """A plan split by product category: a document of a subcategory counts for the target category
+    above it, so a category's row holds its target and its actuals, as its quota lines do."""
+
+    def test_subcategory_actuals_roll_up_to_the_target_category(self):
+        laptops = self.env["product.category"].create({"name": "Laptops", "parent_id": self.categ_hw.id})
+        laptop = self.env["product.product"].create(
+            {"name": "Laptop", "categ_id": laptops.id, "taxes_id": [(5, 0, 0)], "invoice_policy": "order"}
+        )
+        plan = self._plan(
+            name="2026 by category",
+            measure_id=self.env.ref("spm_addon.spm_measure_sales_revenue_categ").id,
+            split_by_category=True,
+            categ_ids=[(6, 0, (self.categ_hw | self.categ_sv).ids)],
+            team_ids=[(6, 0, self.team_a.ids)],
+            allocation_method="equal",
+            time_split="none",
+        )
+        plan.action_allocate()
+        plan.action_activate()
+        self._order(self.rep1, 10_000, date(2026, 5, 4), product=laptop)
+        self._order(self.rep1, 5_000, date(2026, 5, 6), product=self.service)
+        plan._refresh_figures(today=date(2026, 6, 30))
+        groups = self.env["spm.attainment.report"].read_group(
+            [("plan_id", "=", plan.id), ("user_id", "=", self.rep1.id)],
+            ["target:sum", "actual:sum", "attainment:avg"],
+            ["categ_id"],
+            lazy=False,
+        )
+        by_categ = {group["categ_id"][0]: (group["target"], group["actual"], group["attainment"]) for group in groups}
+        # equal split: 1,200,000 / 2 reps / 2 categories = 300,000 each; the laptop's 10,000 is Hardware's
+        # (3.33 %), the installation's 5,000 Services' (1.67 %); no row of Laptops of its own
+        self.assertEqual(set(by_categ), {self.categ_hw.id, self.categ_sv.id})
+        self.assertEqual(by_categ[self.categ_hw.id][:2], (300_000, 10_000))
+        self.assertAlmostEqual(by_categ[self.categ_hw.id][2], 10_000 / 300_000 * 100, places=1)
+        self.assertEqual(by_categ[self.categ_sv.id][:2], (300_000, 5_000))
