@@ -19,10 +19,11 @@ which queues a background job per company, and (r3) the job run to the end. Ever
 back at the end.
 
 Measured on a copy of spm_bench (11,002 employees, 29,338 readiness rows, 2026-12-04, a shared
-machine): (r1) 5.6 to 9.0 s before the refresh was batched (a grouped query per KPI and month,
-rows created through the ORM in one create, each KPI value formatted with formatLang), 2.3 to 2.5 s
-after (one query per KPI for every month, one SQL for the grades, rows written by tools.bulk);
-the same figures (checksum 9705b91eedc1). (r2) 0.2 s, (r3) 3.3 to 4.9 s in 6 batches of 2,000.
+machine): (r1) 5.6 to 9.0 s and 331 queries before the refresh was batched (a grouped query per
+KPI and month, rows created through the ORM in one create, each KPI value formatted with formatLang),
+2.3 to 2.5 s and 33 queries after (one query per KPI for every month, one SQL for the grades, rows
+written by tools.bulk); the same figures (checksum 9705b91eedc1). (r2) 0.2 s, (r3) 3.3 to 4.9 s in
+6 batches of 2,000.
 """
 
 import os
@@ -202,16 +203,19 @@ def readiness_part(args):
         print(
             f"Career readiness of {len(employees)} employees in {len(companies)} companies, as of {today}", flush=True
         )
+        queries = env.cr.sql_log_count
         with timer("readiness", "(r1) refresh every employee's readiness"):
             rows = Readiness._refresh(employees, today)
             env.flush_all()
+        queries = env.cr.sql_log_count - queries
         env.cr.execute(
             f"SELECT COUNT(*), COUNT(*) FILTER (WHERE is_met), COUNT(DISTINCT user_id) FILTER (WHERE is_ready), "
             f"ROUND(SUM(value)::numeric, 1), {CHECKSUM} FROM spm_career_readiness WHERE id = ANY(%s)",
             [rows.ids],
         )
         count, met, ready, total, checksum = env.cr.fetchone()
-        print(f"  rows {count}, criteria met {met}, people ready {ready}, sum of values {total}, figures {checksum}")
+        print(f"  {queries:,} queries; rows {count}, criteria met {met}, people ready {ready}, sum of values {total}, "
+              f"figures {checksum}")  # fmt: skip
         job_step = getattr(type(env["res.company"]), "_spm_job_refresh_readiness", None)
         if job_step:
             admin = env.ref("base.user_admin")
