@@ -26,3 +26,7 @@ class ResCompany(models.Model):
                         max=FORECAST_HORIZON_MAX,
                     )
                 )
+
+    def _spm_job_refresh_readiness(self, job):
+        """A batch of the background career readiness refresh of this company (see spm.career.readiness)."""
+        return self.env["spm.career.readiness"]._job_refresh(job, self)

@@ -218,7 +218,9 @@ class SpmAppraisal(models.Model):
         """Lock the appraisals, show them to their employees and tell them; their gaps become training needs."""
         self.sudo().write({"state": "done", "is_published": True})
         self.env["spm.training.need"]._create_from_appraisals(self)
-        for appraisal in self:
+        # a campaign's close tells thousands of people: their emails go through the mail queue, not one
+        # SMTP connection each at the end of the transaction
+        for appraisal in self.with_context(mail_notify_force_send=len(self) == 1):
             appraisal.message_post(
                 body=self.env._(
                     "Your appraisal is published: score %(score)s, grade %(grade)s.",

@@ -1,10 +1,12 @@
 from calendar import monthrange
+from collections import defaultdict
 from datetime import date
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
 KINDS = [
     ("grade", "Appraisal Grade"),
@@ -91,67 +93,106 @@ class SpmCareerCriterion(models.Model):
                     )
                 )
 
-    def _evaluate(self, users, today):
-        """{user id: (value, required, detail)} of this criterion for ``users``: met when value >= required.
-        Grouped reads over all users at once (one query per month for a KPI)."""
-        self.ensure_one()
-        return getattr(self, f"_evaluate_{self.kind}")(users, today)
+    def _evaluate(self, users_of, today):
+        """{criterion id: {user id: (value, required, detail)}} of these criteria, each for the users
+        ``users_of[criterion id]`` (a list of user ids): met when value >= required. Batched over all
+        the criteria: one SQL query for the appraisal grades, one grouped query per KPI and company
+        (every month at once), one for the certifications."""
+        result = {}
+        for kind in ("grade", "kpi", "certification"):
+            criteria = self.filtered(lambda criterion, kind=kind: criterion.kind == kind)
+            if criteria:
+                result.update(getattr(criteria, f"_evaluate_{kind}")(users_of, today))
+        return result
 
-    def _evaluate_grade(self, users, today):
-        # the last N closed appraisals of each person, newest first; value = how many reach the grade
-        rows = (
-            self.env["spm.appraisal"]
-            .sudo()
-            ._read_group(
-                [("user_id", "in", users.ids), ("state", "=", "done"), ("final_grade_id", "!=", False)],
-                ["user_id", "campaign_id", "final_grade_id"],
+    def _evaluate_grade(self, users_of, today):
+        # the last N closed appraisals of each person (one per campaign and grade, as a grouped read
+        # would count them), newest campaign first; value = how many of them reach the grade
+        user_ids = sorted({user_id for criterion in self for user_id in users_of[criterion.id]})
+        depth = max(self.mapped("count"))
+        self.env["spm.appraisal"].flush_model(["user_id", "campaign_id", "state", "final_grade_id"])
+        self.env["spm.appraisal.campaign"].flush_model(["date_to"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT user_id, grade_id FROM (
+                    SELECT last.user_id, last.grade_id,
+                           ROW_NUMBER() OVER (PARTITION BY last.user_id
+                                              ORDER BY last.date_to DESC, last.campaign_id DESC, last.grade_id) AS n
+                      FROM (SELECT DISTINCT a.user_id, a.campaign_id, a.final_grade_id AS grade_id, c.date_to
+                              FROM spm_appraisal a
+                              JOIN spm_appraisal_campaign c ON c.id = a.campaign_id
+                             WHERE a.user_id = ANY(%s) AND a.state = 'done' AND a.final_grade_id IS NOT NULL) last
+                ) numbered
+                WHERE n <= %s
+                ORDER BY user_id, n
+                """,
+                user_ids,
+                depth,
             )
         )
-        campaigns = self.env["spm.appraisal.campaign"].browse({campaign.id for _user, campaign, _grade in rows})
-        campaigns.fetch(["date_to"])
-        by_user = {}
-        for user, _campaign, grade in sorted(rows, key=lambda row: (row[1].date_to, row[1].id), reverse=True):
-            by_user.setdefault(user.id, []).append(grade)
-        floor = self.grade_id.min_score
+        grades = self.env["spm.appraisal.grade"].sudo().browse({grade_id for _user_id, grade_id in rows})
+        grade_of = {grade.id: grade for grade in grades}
+        by_user = defaultdict(list)
+        for user_id, grade_id in rows:
+            by_user[user_id].append(grade_of[grade_id])
+        none = self.env._("no closed appraisal")
         result = {}
-        for user in users:
-            last = by_user.get(user.id, [])[: self.count]
-            result[user.id] = (
-                float(sum(1 for grade in last if grade.min_score >= floor)),
-                float(self.count),
-                ", ".join(grade.name for grade in last) or self.env._("no closed appraisal"),
-            )
+        for criterion in self:
+            floor = criterion.grade_id.min_score
+            figures = result[criterion.id] = {}
+            for user_id in users_of[criterion.id]:
+                last = by_user.get(user_id, [])[: criterion.count]
+                figures[user_id] = (
+                    float(sum(1 for grade in last if grade.min_score >= floor)),
+                    float(criterion.count),
+                    ", ".join(grade.name for grade in last) or none,
+                )
         return result
 
-    def _evaluate_kpi(self, users, today):
-        # the KPI's own value reading, one grouped query per month; value = how many months reach X
-        months = last_months(today, self.count)
-        values_by_month = [
-            self.kpi_id.sudo()._read_values(users.ids, first, last, self.company_id.ids) for first, last in months
-        ]
-        result = {}
-        for user in users:
-            values = [values.get(user.id) for values in values_by_month]
-            result[user.id] = (
-                float(sum(1 for value in values if value is not None and value >= self.min_value)),
-                float(self.count),
-                " / ".join(self.kpi_id._format_value(value) if value is not None else "-" for value in values),
+    def _evaluate_kpi(self, users_of, today):
+        # the KPI's own value reading, grouped by person and month in one query per KPI and company,
+        # over as many months as its most demanding criterion; value = how many months reach X
+        values_of = {}
+        groups = self.grouped(lambda criterion: (criterion.kpi_id, criterion.company_id))
+        for (kpi, company), criteria in groups.items():
+            months = last_months(today, max(criteria.mapped("count")))
+            user_ids = sorted({user_id for criterion in criteria for user_id in users_of[criterion.id]})
+            values_of[kpi, company] = kpi.sudo()._read_monthly_values(
+                user_ids, months[0][0], months[-1][1], company.ids
             )
+        formatters = {kpi: kpi._value_formatter() for kpi in self.kpi_id}
+        result = {}
+        for criterion in self:
+            kpi = criterion.kpi_id
+            format_value = formatters[kpi]
+            values = values_of[kpi, criterion.company_id]
+            months = [first for first, _last in last_months(today, criterion.count)]
+            figures = result[criterion.id] = {}
+            for user_id in users_of[criterion.id]:
+                monthly = [values.get((user_id, month)) for month in months]
+                figures[user_id] = (
+                    float(sum(1 for value in monthly if value is not None and value >= criterion.min_value)),
+                    float(criterion.count),
+                    " / ".join(format_value(value) if value is not None else "-" for value in monthly),
+                )
         return result
 
-    def _evaluate_certification(self, users, today):
+    def _evaluate_certification(self, users_of, today):
+        user_ids = sorted({user_id for criterion in self for user_id in users_of[criterion.id]})
         rows = self.env["spm.training.enrolment"].sudo()._read_group(
-            [("user_id", "in", users.ids), ("course_id", "=", self.course_id.id), ("state", "=", "done"),
+            [("user_id", "in", user_ids), ("course_id", "in", self.course_id.ids), ("state", "=", "done"),
              "|", ("expiry_date", "=", False), ("expiry_date", ">=", today)],
-            ["user_id"],
+            ["user_id", "course_id"],
             ["__count"],
         )  # fmt: skip
-        certified = {user.id for user, _count in rows}
-        return {
-            user.id: (
-                1.0 if user.id in certified else 0.0,
-                1.0,
-                self.env._("certified") if user.id in certified else self.env._("not certified"),
-            )
-            for user in users
-        }
+        certified = {(user.id, course.id) for user, course, _count in rows}
+        yes, no = self.env._("certified"), self.env._("not certified")
+        result = {}
+        for criterion in self:
+            course_id = criterion.course_id.id
+            result[criterion.id] = {
+                user_id: (1.0, 1.0, yes) if (user_id, course_id) in certified else (0.0, 1.0, no)
+                for user_id in users_of[criterion.id]
+            }
+        return result

@@ -1,6 +1,18 @@
+from collections import defaultdict
+
 from odoo import api, fields, models
 
-from ..tools import access, ratios
+from ..tools import access, bulk, ratios
+from . import spm_job_mixin
+
+# people per batch of the background job
+REFRESH_JOB_BATCH = 2000
+# the columns of the rows, written in bulk (through the ORM in batches when an admin configured the model)
+COLUMNS = [
+    "id", "user_id", "employee_id", "team_id", "manager_user_id", "company_id", "current_level_id", "level_id",
+    "criterion_id", "value", "required", "detail", "is_met", "is_ready", "date", "met_count", "row_count",
+    "met_share", "person_weight", "ready_weight", "ready_share",
+]  # fmt: skip
 
 
 class SpmCareerReadiness(models.Model):
@@ -52,15 +64,48 @@ class SpmCareerReadiness(models.Model):
 
     @api.model
     def action_refresh(self):
-        """Recompute now: a manager for the people of their teams, an administrator for everyone."""
+        """Recompute now: a manager for the people of their teams, an administrator for everyone. Over
+        more people than a web request serves in time, it runs as a background job per company."""
         access.require(self.env, "manager", self.env._("Only a manager computes career readiness."))
-        domain = [("user_id", "!=", False), ("company_id", "in", self.env.companies.ids)]
-        if not access.has(self.env, "admin"):
-            uid = self.env.uid
-            teams = self.env["crm.team"].sudo().search([("user_id", "=", uid)])
-            domain += ["|", ("parent_id.user_id", "=", uid), ("user_id.sale_team_id", "in", teams.ids)]
-        self.sudo()._refresh(self.env["hr.employee"].sudo().search(domain))
+        Employee = self.env["hr.employee"].sudo()
+        employees = Employee.search(self._refresh_domain(self.env.user, self.env.companies))
+        if len(employees) > spm_job_mixin.BACKGROUND_ABOVE:
+            Job = self.env["spm.job"].sudo()
+            jobs = Job.browse()
+            for company in employees.company_id:
+                jobs |= Job._queue(
+                    company,
+                    self.env._("Career readiness of %(company)s", company=company.name),
+                    "_spm_job_refresh_readiness",
+                    Employee.search_count(self._refresh_domain(self.env.user, company)),
+                )
+            message = self.env._(
+                "Career readiness of %(count)s people is computed in the background: you are notified "
+                "when it ends (also under Configuration > Background Jobs).",
+                count=len(employees),
+            )
+            return spm_job_mixin._notification(jobs[0].name, message)
+        self.sudo()._refresh(employees)
         return {"type": "ir.actions.client", "tag": "soft_reload"}
+
+    @api.model
+    def _refresh_domain(self, user, companies):
+        """Employees whose readiness ``user`` computes in ``companies``: everyone's for an
+        administrator, their teams' for a manager."""
+        domain = [("user_id", "!=", False), ("company_id", "in", companies.ids)]
+        if not user.has_group(access.GROUPS["admin"]):
+            teams = self.env["crm.team"].sudo().search([("user_id", "=", user.id)])
+            domain += ["|", ("parent_id.user_id", "=", user.id), ("user_id.sale_team_id", "in", teams.ids)]
+        return domain
+
+    @api.model
+    def _job_refresh(self, job, company):
+        """One batch of the background refresh of ``company`` (the job's document): the next
+        REFRESH_JOB_BATCH people of whoever queued it, in the order of their ids."""
+        employees = self.env["hr.employee"].sudo().search(self._refresh_domain(job.user_id, company), order="id")
+        batch = employees[job.done : job.done + REFRESH_JOB_BATCH]
+        self.sudo()._refresh(batch)
+        return job.done + len(batch), len(employees)
 
     @api.model
     def _cron_refresh(self):
@@ -69,52 +114,42 @@ class SpmCareerReadiness(models.Model):
     @api.model
     def _refresh(self, employees, today=None):
         """Server code: replace the readiness rows of ``employees`` by one row per criterion of each
-        one's next level. Each criterion is evaluated once for all the people aiming at its level."""
+        one's next level. The criteria are evaluated together for everyone aiming at them (one
+        query per kind of criterion, per KPI), the rows written in bulk (tools.bulk: COPY, or the ORM
+        in batches of 1,000 when an admin configured something COPY would skip)."""
         today = today or fields.Date.context_today(self)
         employees = employees.filtered("user_id")
         self.sudo().search([("employee_id", "in", employees.ids)]).unlink()
-        next_of = (
-            self.env["spm.career.level"]
-            .sudo()
-            ._next_of(
-                {employee.id: (employee.spm_career_level_id, employee.company_id) for employee in employees},
-                employees.company_id,
-            )
-        )
-        vals_list = []
-        for level in self.env["spm.career.level"].union(*next_of.values()):
-            aiming = employees.filtered(lambda employee, level=level: next_of.get(employee.id) == level)
-            figures = {criterion: criterion._evaluate(aiming.user_id, today) for criterion in level.criterion_ids}
-            for employee in aiming:
+        # the next level of each (current level, company): the same for everyone sharing them
+        keys = {(employee.spm_career_level_id, employee.company_id) for employee in employees}
+        next_of = self.env["spm.career.level"].sudo()._next_of({key: key for key in keys}, employees.company_id)
+        aiming = defaultdict(list)  # level: [employee]
+        for employee in employees:
+            level = next_of.get((employee.spm_career_level_id, employee.company_id))
+            if level:
+                aiming[level].append(employee)
+        criteria = self.env["spm.career.criterion"].union(*(level.criterion_ids for level in aiming))
+        users_of = {
+            criterion.id: [employee.user_id.id for employee in aiming[criterion.level_id]] for criterion in criteria
+        }
+        figures = criteria._evaluate(users_of, today)
+        rows = []
+        for level, people in aiming.items():
+            for employee in people:
                 user = employee.user_id
-                rows = [(criterion, *figures[criterion][user.id]) for criterion in level.criterion_ids]
-                ready = all(value >= required for _criterion, value, required, _detail in rows)
-                weight = 1.0 / len(rows) if rows else 0.0
+                figures_of = [(criterion, *figures[criterion.id][user.id]) for criterion in level.criterion_ids]
+                ready = all(value >= required for _criterion, value, required, _detail in figures_of)
+                weight = 1.0 / len(figures_of) if figures_of else 0.0
                 team = user.sale_team_id
-                for criterion, value, required, detail in rows:
+                manager = (employee.parent_id.user_id or team.user_id).id or None
+                for criterion, value, required, detail in figures_of:
                     met = value >= required
-                    vals_list.append(
-                        {
-                            "user_id": user.id,
-                            "employee_id": employee.id,
-                            "team_id": team.id,
-                            "manager_user_id": (employee.parent_id.user_id or team.user_id).id,
-                            "company_id": employee.company_id.id,
-                            "current_level_id": employee.spm_career_level_id.id,
-                            "level_id": level.id,
-                            "criterion_id": criterion.id,
-                            "value": value,
-                            "required": required,
-                            "detail": detail,
-                            "is_met": met,
-                            "is_ready": ready,
-                            "date": today,
-                            "met_count": 1.0 if met else 0.0,
-                            "row_count": 1.0,
-                            "met_share": 100.0 if met else 0.0,
-                            "person_weight": weight,
-                            "ready_weight": weight if ready else 0.0,
-                            "ready_share": 100.0 if ready else 0.0,
-                        }
-                    )
-        return self.sudo().create(vals_list)
+                    rows.append(
+                        (user.id, employee.id, team.id or None, manager, employee.company_id.id,
+                         employee.spm_career_level_id.id or None, level.id, criterion.id, value, required, detail,
+                         met, ready, today, 1.0 if met else 0.0, 1.0, 100.0 if met else 0.0, weight,
+                         weight if ready else 0.0, 100.0 if ready else 0.0)
+                    )  # fmt: skip
+        ids = bulk.reserve_ids(self.env.cr, self._table, len(rows))
+        created = bulk.insert(self.sudo(), COLUMNS, [(id_, *row) for id_, row in zip(ids, rows, strict=True)])
+        return self.sudo().browse(created[id_] for id_ in ids)

@@ -50,6 +50,26 @@ class SpmJob(models.Model):
         return super().write(vals)
 
     @api.model
+    def _queue(self, record, name, step, total):
+        """Queue ``step`` (a private method of ``record`` taking the job, returning (done, total)) on a
+        record of any model: a company for work that belongs to no document. Unless the same step is
+        already queued or running there; wakes the scheduled action up. Server code: the caller
+        checked the user's rights. Returns the job."""
+        Job = self.sudo()
+        job = Job.search(
+            [("res_model", "=", record._name), ("res_id", "=", record.id), ("step", "=", step),
+             ("state", "in", ("queued", "running"))],
+            limit=1,
+        )  # fmt: skip
+        if not job:
+            job = Job.create(
+                {"name": name, "res_model": record._name, "res_id": record.id, "step": step, "total": total,
+                 "user_id": self.env.uid, "company_id": self.env.company.id}
+            )  # fmt: skip
+        self.env.ref("spm_addon.ir_cron_spm_jobs").sudo()._trigger()
+        return job
+
+    @api.model
     def _cron_run(self):
         """One batch of the oldest unfinished job; Odoo's cron calls again while work remains."""
         job = self.sudo().search([("state", "in", ("queued", "running"))], order="id", limit=1)
@@ -107,3 +127,12 @@ class SpmJob(models.Model):
             )
         elif hasattr(record, "message_post"):
             record.message_post(body=body, partner_ids=self.user_id.partner_id.ids, subtype_xmlid="mail.mt_comment")
+        else:  # a document without chatter (a company): a notification in their inbox
+            self.env["mail.thread"].sudo().message_notify(
+                partner_ids=self.user_id.partner_id.ids,
+                body=body,
+                subject=self.name,
+                model=record._name,
+                res_id=record.id,
+                record_name=record.display_name,
+            )

@@ -1,6 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import formatLang
+from odoo.tools import float_round, get_lang
 
 from ..engine import curves
 
@@ -144,6 +144,31 @@ class SpmKpi(models.Model):
         wanted = set(user_ids)
         return {key[0]: value for key, value in rows.items() if key[0] in wanted}
 
+    def _read_monthly_values(self, user_ids, date_from, date_to, company_ids=None):
+        """{(user id, first day of the month): value} of the KPI in each calendar month of [date_from,
+        date_to] (whole months): one query grouped by person and month per measure, the same figures
+        as ``_read_values`` month by month. A month without value (or a ratio whose denominator is
+        zero) is absent."""
+        self.ensure_one()
+        if self.kind == "ratio":
+            numerators = self.numerator_id._read_monthly_values(user_ids, date_from, date_to, company_ids)
+            denominators = self.denominator_id._read_monthly_values(user_ids, date_from, date_to, company_ids)
+            values = {}
+            for key in numerators.keys() | denominators.keys():
+                value = curves.ratio(numerators.get(key, 0.0), denominators.get(key, 0.0), self.ratio_factor)
+                if value is not None:
+                    values[key] = value
+            return values
+        measure = self.measure_id
+        rows = measure._read_values(
+            date_from,
+            date_to,
+            groupby=("user", "month"),
+            domain=measure._owner_domain(user_ids),
+            company_ids=company_ids,
+        )
+        return {key: value for key, value in rows.items() if key[0] is not None}
+
     def _read_targets(self, user_ids, date_from, date_to, company_ids=None):
         """{user id: target}: the fixed target, or the sum of the salesperson's finest quota lines
         inside the period (one query)."""
@@ -157,13 +182,35 @@ class SpmKpi(models.Model):
         """``value`` as a reader expects it, in their language: counts as whole numbers, percentages
         with one decimal and %, amounts with thousands separators; followed by the KPI's unit."""
         self.ensure_one()
-        if self.kind == "measure" and self.aggregation in ("count", "count_distinct"):
-            text = formatLang(self.env, value, digits=0)
-        elif self.unit == "%":
-            return f"{formatLang(self.env, value, digits=1)} %"
-        else:
-            text = formatLang(self.env, value, digits=0 if abs(value) >= 1000 else 2)
-        return f"{text} {self.unit}" if self.unit else text
+        return self._value_formatter()(value)
+
+    def _value_formatter(self):
+        """A function formatting values as ``_format_value`` does, for many values: the reader's
+        language is looked up once and each distinct value formatted once."""
+        self.ensure_one()
+        lang = self.env["res.lang"].browse(get_lang(self.env).id)
+        counts = self.kind == "measure" and self.aggregation in ("count", "count_distinct")
+        unit = self.unit
+        done = {}
+
+        def number(value, digits):
+            return lang.format(
+                f"%.{digits}f", float_round(value, precision_digits=digits, rounding_method="HALF-EVEN"), grouping=True
+            )
+
+        def format_value(value):
+            if value not in done:
+                if counts:
+                    text = number(value, 0)
+                elif unit == "%":
+                    done[value] = f"{number(value, 1)} %"
+                    return done[value]
+                else:
+                    text = number(value, 0 if abs(value) >= 1000 else 2)
+                done[value] = f"{text} {unit}" if unit else text
+            return done[value]
+
+        return format_value
 
     def _score(self, actual, target):
         """(attainment %, score) of one value on the KPI's curve (see engine.curves.score)."""

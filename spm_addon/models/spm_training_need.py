@@ -1,7 +1,9 @@
+from collections import defaultdict
 from datetime import timedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..tools import access
 
@@ -12,6 +14,8 @@ SERVER_FIELDS = {
     "threshold", "company_id", "date_proposed",
 }  # fmt: skip
 DEFAULT_DUE_DAYS = 60
+# needs written per create (the ORM's batch: its followers, messages and the managers' activities)
+CREATE_BATCH = 1000
 
 
 class SpmTrainingNeed(models.Model):
@@ -188,26 +192,61 @@ class SpmTrainingNeed(models.Model):
     def _create_from_appraisals(self, appraisals):
         """Server code, when appraisals are done: a need for every KPI or criterion line that scored
         below its template's threshold, with the courses of the company that target it; never twice
-        for the same line. Returns the needs created."""
-        appraisals = appraisals.sudo().filtered(lambda appraisal: appraisal.template_id.training_threshold > 0)
-        lines = appraisals.line_ids.filtered(lambda line: line.score < line.appraisal_id.template_id.training_threshold)
-        if not lines:
+        for the same line. The lines are read in one query, the courses matched in memory, the needs
+        created in batches of CREATE_BATCH. Returns the needs created."""
+        if not appraisals:
             return self.browse()
-        Need = self.sudo()
-        lines -= Need.search([("appraisal_line_id", "in", lines.ids)]).appraisal_line_id
-        courses = self.env["spm.training.course"].sudo().search(
-            [
-                ("company_id", "in", appraisals.company_id.ids),
-                "|", ("kpi_ids", "in", lines.kpi_id.ids), ("criterion_ids", "in", lines.criterion_id.ids),
-            ]
-        )  # fmt: skip
+        self.env["spm.appraisal.line"].flush_model(["appraisal_id", "score", "kpi_id", "criterion_id"])
+        self.env["spm.appraisal"].flush_model(["template_id"])
+        self.env["spm.appraisal.template"].flush_model(["training_threshold"])
+        self.flush_model(["appraisal_line_id"])
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT line.id, line.appraisal_id, line.kpi_id, line.criterion_id, line.score,
+                       template.training_threshold
+                  FROM spm_appraisal_line line
+                  JOIN spm_appraisal appraisal ON appraisal.id = line.appraisal_id
+                  JOIN spm_appraisal_template template ON template.id = appraisal.template_id
+                 WHERE line.appraisal_id = ANY(%s)
+                   AND template.training_threshold > 0
+                   AND line.score < template.training_threshold
+                   AND NOT EXISTS (SELECT 1 FROM spm_training_need need WHERE need.appraisal_line_id = line.id)
+                 ORDER BY line.appraisal_id, line.sequence, line.id
+                """,
+                appraisals.ids,
+            )
+        )
+        if not rows:
+            return self.browse()
+        appraisals = self.env["spm.appraisal"].sudo().browse(dict.fromkeys(row[1] for row in rows))
+        # the courses of each company that target each KPI and each criterion
+        courses = (
+            self.env["spm.training.course"]
+            .sudo()
+            .search(
+                [
+                    ("company_id", "in", appraisals.company_id.ids),
+                    "|",
+                    ("kpi_ids", "in", [row[2] for row in rows if row[2]]),
+                    ("criterion_ids", "in", [row[3] for row in rows if row[3]]),
+                ]
+            )
+        )
+        recommended = defaultdict(list)  # (company id, "kpi" | "criterion", id): [course id]
+        for course in courses:
+            for kpi in course.kpi_ids:
+                recommended[course.company_id.id, "kpi", kpi.id].append(course.id)
+            for criterion in course.criterion_ids:
+                recommended[course.company_id.id, "criterion", criterion.id].append(course.id)
         today = fields.Date.context_today(self)
+        due = today + timedelta(days=DEFAULT_DUE_DAYS)
         vals_list = []
-        for line in lines:
-            appraisal = line.appraisal_id
-            recommended = courses.filtered(
-                lambda course, line=line: course.company_id == line.company_id
-                and (line.kpi_id in course.kpi_ids or line.criterion_id in course.criterion_ids)
+        for line_id, appraisal_id, kpi_id, criterion_id, score, threshold in rows:
+            appraisal = appraisals.browse(appraisal_id)
+            company_id = appraisal.company_id.id
+            course_ids = (recommended.get((company_id, "kpi", kpi_id), []) if kpi_id else []) + (
+                recommended.get((company_id, "criterion", criterion_id), []) if criterion_id else []
             )
             vals_list.append(
                 {
@@ -215,18 +254,23 @@ class SpmTrainingNeed(models.Model):
                     "employee_id": appraisal.employee_id.id,
                     "manager_user_id": appraisal.manager_user_id.id or appraisal.team_id.user_id.id,
                     "team_id": appraisal.team_id.id,
-                    "company_id": appraisal.company_id.id,
-                    "appraisal_id": appraisal.id,
-                    "appraisal_line_id": line.id,
-                    "kpi_id": line.kpi_id.id,
-                    "criterion_id": line.criterion_id.id,
-                    "score": line.score,
-                    "threshold": appraisal.template_id.training_threshold,
-                    "course_ids": [Command.set(recommended.ids)],
+                    "company_id": company_id,
+                    "appraisal_id": appraisal_id,
+                    "appraisal_line_id": line_id,
+                    "kpi_id": kpi_id,
+                    "criterion_id": criterion_id,
+                    "score": float(score),  # numeric columns read as Decimal
+                    "threshold": float(threshold),
+                    "course_ids": [Command.set(sorted(set(course_ids)))],
                     "date_proposed": today,
-                    "due_date": today + timedelta(days=DEFAULT_DUE_DAYS),
+                    "due_date": due,
                 }
             )
-        needs = Need.create(vals_list)
-        needs._schedule_decisions()
-        return needs
+        # whoever closes the campaign does not follow every need: the managers do, through their activity
+        Need = self.sudo().with_context(mail_create_nosubscribe=True)
+        ids = []
+        for start in range(0, len(vals_list), CREATE_BATCH):
+            needs = Need.create(vals_list[start : start + CREATE_BATCH])
+            needs._schedule_decisions()
+            ids += needs.ids
+        return self.sudo().browse(ids)

@@ -1,10 +1,18 @@
 from datetime import date
+from unittest.mock import patch
+
+from freezegun import freeze_time
 
 from odoo import Command
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 
+from ..tools import bulk
 from .career_common import TODAY, CareerCommon
+from .nocode_common import NoCodeMixin
+
+MIXIN = "odoo.addons.spm_addon.models.spm_job_mixin"
+READINESS = "odoo.addons.spm_addon.models.spm_career_readiness"
 
 
 @tagged("post_install", "-at_install")
@@ -56,6 +64,63 @@ class TestCareerReadiness(CareerCommon):
         self.assertEqual(self._row(self.rep2, "grade").detail, "C, A")
         self.assertTrue(all(self.rows.filtered(lambda row: row.user_id == self.rep1).mapped("is_ready")))
         self.assertFalse(any(self.rows.filtered(lambda row: row.user_id == self.rep2).mapped("is_ready")))
+
+    def test_monthly_values_by_hand(self):
+        # the revenue KPI by person and month in one query, February to April (the orders above):
+        # rep1 12,000 / 15,000 / 1,000, rep2 20,000 / 4,000 / none; the same as read month by month
+        users = [self.rep1.id, self.rep2.id]
+        values = self.kpi_revenue._read_monthly_values(users, date(2026, 2, 1), date(2026, 4, 30), self.company.ids)
+        feb, mar, apr = date(2026, 2, 1), date(2026, 3, 1), date(2026, 4, 1)
+        self.assertEqual(
+            values,
+            {(self.rep1.id, feb): 12_000.0, (self.rep1.id, mar): 15_000.0, (self.rep1.id, apr): 1_000.0,
+             (self.rep2.id, feb): 20_000.0, (self.rep2.id, mar): 4_000.0},
+        )  # fmt: skip
+        for first, last in ((feb, date(2026, 2, 28)), (mar, date(2026, 3, 31)), (apr, date(2026, 4, 30))):
+            by_month = self.kpi_revenue._read_values(users, first, last, self.company.ids)
+            expected = {user_id: values[user_id, first] for user_id in users if (user_id, first) in values}
+            self.assertEqual(by_month, expected)
+
+    def test_refresh_of_many_people_runs_in_the_background(self):
+        """Above 'a few thousand' people (lowered to 2) the button queues a job per company and says so;
+        the job refreshes them a batch at a time (lowered to 4 people) to the same figures."""
+        Readiness = self.env["spm.career.readiness"]
+        Employee = self.env["hr.employee"]
+        people = Employee.search_count([("user_id", "!=", False), ("company_id", "=", self.company.id)])
+        self.assertGreaterEqual(people, 6)  # the boss and the 5 salespeople (and the administrator's)
+        with patch(f"{MIXIN}.BACKGROUND_ABOVE", 2):
+            action = Readiness.with_user(self.spm_admin).action_refresh()
+        self.assertEqual(action["tag"], "display_notification")
+        self.assertIn(f"{people} people", action["params"]["message"])
+        job = self.env["spm.job"].search([("step", "=", "_spm_job_refresh_readiness")])
+        self.assertEqual(
+            (job.res_model, job.res_id, job.state, job.done, job.total, job.user_id),
+            ("res.company", self.company.id, "queued", 0, people, self.spm_admin),
+        )
+        # asked again while queued: the same job, not a second one
+        with patch(f"{MIXIN}.BACKGROUND_ABOVE", 2):
+            Readiness.with_user(self.spm_admin).action_refresh()
+        self.assertEqual(self.env["spm.job"].search([("step", "=", "_spm_job_refresh_readiness")]), job)
+        Readiness.search([]).unlink()
+        with patch(f"{READINESS}.REFRESH_JOB_BATCH", 4), freeze_time(TODAY):
+            job._run_batch()
+            self.assertEqual((job.done, job.total, job.state), (4, people, "running"))
+            while job.state == "running":
+                job._run_batch()
+        self.assertEqual((job.done, job.state), (people, "done"))
+        rows = Readiness.search([])
+        self.assertEqual(
+            {(row.user_id, row.kind): (row.value, row.is_met) for row in rows},
+            {(self.rep1, "grade"): (2.0, True), (self.rep1, "kpi"): (2.0, True),
+             (self.rep1, "certification"): (1.0, True), (self.rep2, "grade"): (1.0, False),
+             (self.rep2, "kpi"): (1.0, False), (self.rep2, "certification"): (0.0, False)},
+        )  # fmt: skip
+        # the company has no chatter: the administrator is notified in their inbox
+        message = self.env["mail.message"].search(
+            [("model", "=", "res.company"), ("res_id", "=", self.company.id)], order="id desc", limit=1
+        )
+        self.assertIn("is done", message.body)
+        self.assertIn(self.spm_admin.partner_id, message.partner_ids)
 
     def test_shares_per_team(self):
         # team A: criteria met 3 of 6 = 50 %; people ready 1 of 2 = 50 % (each person weighs 1/3 per row)
@@ -119,3 +184,21 @@ class TestCareerLevelInput(CareerCommon):
         with self.assertRaises(AccessError):
             self.env["spm.career.level"].with_user(self.manager_a).create({"name": "Director"})
         self.assertTrue(self.senior.with_user(self.rep1).criterion_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestCareerReadinessConfigured(NoCodeMixin, CareerCommon):
+    """The readiness rows are written in bulk; what an administrator configured on them still holds."""
+
+    def test_plain_rows_take_the_fast_path(self):
+        self.assertEqual(bulk.orm_reasons(self.env["spm.career.readiness"], [], create=True), [])
+
+    def test_required_custom_field_with_default(self):
+        self._custom_field("spm.career.readiness", "x_review_note", required=True, default="to discuss")
+        self.assertTrue(bulk.orm_reasons(self.env["spm.career.readiness"], [], create=True))
+        self._closed_appraisal(self.rep1, date(2026, 3, 31), self.grade["A"])
+        rows = self.env["spm.career.readiness"]._refresh(self.emp[self.rep1] | self.emp[self.rep2], today=TODAY)
+        self.assertEqual(len(rows), 6)  # did not fail on "a mandatory field is not set"
+        self.assertEqual(set(rows.mapped("x_review_note")), {"to discuss"})
+        grade = rows.filtered(lambda row: row.user_id == self.rep1 and row.kind == "grade")
+        self.assertEqual((grade.value, grade.required, grade.detail), (1.0, 2.0, "A"))  # 1 of the last 2 needed

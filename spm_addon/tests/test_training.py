@@ -57,7 +57,7 @@ class TrainingNeedsCommon(TrainingCommon):
             {"name": "Elsewhere", "company_id": company2.id, "kpi_ids": [Command.set(cls.kpi_revenue.ids)]}
         )
 
-    def _closed_campaign(self):
+    def _closed_campaign(self, closer=None):
         # rep1 sells 40,000 of 50,000: 80 % -> score 80, not below 70; rated 2 for teamwork: 40, below 70
         # rep2 sells 20,000 of 50,000: 40 % -> score 40, below 70; rated 4 for teamwork: 80, not below
         self._order(self.rep1, 40_000, date(2026, 2, 1))
@@ -74,7 +74,7 @@ class TrainingNeedsCommon(TrainingCommon):
             appraisal.line_ids.filtered(lambda line: line.kind == "criterion").write({"manager_rating": rating})
         appraisals.action_submit_review()
         self.assertFalse(self.env["spm.training.need"].search_count([("appraisal_id", "in", appraisals.ids)]))
-        campaign.action_close()
+        (campaign.with_user(closer) if closer else campaign).action_close()
         return campaign
 
 
@@ -113,6 +113,14 @@ class TestTrainingNeeds(TrainingNeedsCommon):
             self.env["spm.training.need"].create(
                 {"user_id": self.rep2.id, "appraisal_line_id": revenue.appraisal_line_id.id}
             )
+
+    def test_needs_are_followed_by_the_manager_not_whoever_closed(self):
+        campaign = self._closed_campaign(closer=self.spm_admin)
+        needs = self.env["spm.training.need"].search([("appraisal_id.campaign_id", "=", campaign.id)])
+        self.assertEqual(len(needs), 2)
+        self.assertEqual(needs.message_partner_ids, self.manager_a.partner_id)
+        # and a second close of the same appraisals (a rerun of the job) adds no need
+        self.assertFalse(self.env["spm.training.need"]._create_from_appraisals(campaign.appraisal_ids))
 
     def test_no_needs_without_threshold(self):
         self.template.training_threshold = 0
