@@ -49,6 +49,8 @@ MONTH_SEASON = {1: 0.8, 2: 0.55, 3: 0.95, 4: 1.0, 5: 1.0, 6: 1.1, 7: 0.9, 8: 0.9
 GROWTH = (0.075, 0.06)  # a salesperson's yearly growth: mean and spread
 SURPRISES = 0.08  # the share of salespeople (not new hires) whose last year is much worse or much better
 NOISE = 0.15  # how much a salesperson's month varies around their level
+# what the demo's Consultative Selling does: its graduates sell this much more from the month after it
+TRAINING_UPLIFT = 1.25
 SURNAMES = "Wang Li Zhang Liu Chen Yang Huang Zhao Wu Zhou Xu Sun Ma Zhu Hu Guo He Lin Luo Gao".split()
 GIVEN = "Wei Fang Min Jing Lei Jun Yan Hui Qiang Li Na Tao Ming Chao Xin Yu Hao Ting Bo Lan".split()
 CITIES = "Shanghai Beijing Shenzhen Guangzhou Hangzhou Chengdu Wuhan Nanjing Suzhou Xiamen".split()
@@ -96,6 +98,15 @@ def add_translations(records, fname, values, lang="zh_CN"):
 
 def _month_start(day):
     return day.replace(day=1)
+
+
+def consultative_completion(user_id, end):
+    """The day salesperson ``user_id`` completed the demo's Consultative Selling, 120 to 300 days before
+    ``end``, for a third of them (else None): the sales generator plants the course's effect after it,
+    the training setup records the completions."""
+    if user_id % 3:
+        return None
+    return end - timedelta(days=120 + user_id * 37 % 180)
 
 
 def _add_months(day, months):
@@ -558,6 +569,11 @@ class Generator:
             ramp = min(1.0, (months_in + 1) / 6)
         return rep["skill"] * ramp
 
+    def _trained(self, rep, month):
+        """The uplift of a month of ``rep``: after their demo training (the months that start after it)."""
+        completed = consultative_completion(rep["user"], self.end)
+        return TRAINING_UPLIFT if completed and month > completed else 1.0
+
     def _order_line(self, products, lines):
         """(product, qty, price) of a new line, for a product not yet in ``lines``; popular products first."""
         taken = {line[0][0] for line in lines}
@@ -624,6 +640,7 @@ class Generator:
                 * MONTH_SEASON[month.month]
                 * (1 + rep["growth"]) ** (i / 12)
                 * (rep["surprise"] if i >= 12 else 1.0)
+                * self._trained(rep, month)
                 * self.rng.uniform(1 - NOISE, 1 + NOISE)
                 for i, month in enumerate(months)
             ]

@@ -3,7 +3,8 @@
 Per company with sales teams: a catalogue of four courses tied to the shipped KPIs and criteria,
 a required training per team (CRM basics within 60 days of joining), the closed campaign's training
 needs recommended and half of them accepted, past completions of *Consultative Selling* by a third
-of the salespeople (so that its effect can be measured), and the effect report. Idempotent: a
+of the salespeople (whose sales the generator raised by a quarter after it, an effect the report finds),
+and the effect report. Idempotent: a
 company that has courses is left alone. Deterministic: who is trained and when follows from ids.
 """
 
@@ -11,7 +12,7 @@ from datetime import timedelta
 
 from odoo import Command
 
-from .generator import add_translations
+from .generator import add_translations, consultative_completion
 
 COURSES = [
     # name, kind, KPIs, criteria, validity (months)
@@ -54,13 +55,21 @@ def training_setup(env, today, log=print, max_reps=2000):
                 for team in teams
             ]
         )  # fmt: skip
-        # a third of the salespeople took Consultative Selling 120 to 300 days ago, the others did not
+        # a third of the salespeople took Consultative Selling 120 to 300 days ago, the others did not; the
+        # generator made them sell a quarter more after it (an effect for the report to find)
+        # another third the Negotiation Workshop on the same kind of dates, with no effect planted: a course
+        # the report finds none for
+        negotiation = courses[1]
         Enrolment = env["spm.training.enrolment"]
         vals_list = []
-        for member in members.filtered(lambda member: member.user_id.id % 3 == 0):
-            completed = today - timedelta(days=120 + member.user_id.id * 37 % 180)
+        for member in members:
+            uid = member.user_id.id
+            course = consultative if consultative_completion(uid, today) else negotiation if uid % 3 == 1 else None
+            if not course:
+                continue
+            completed = consultative_completion(uid if course == consultative else uid - 1, today)
             vals_list.append(
-                {"user_id": member.user_id.id, "course_id": consultative.id, "team_id": member.crm_team_id.id,
+                {"user_id": uid, "course_id": course.id, "team_id": member.crm_team_id.id,
                  "date_enrolled": completed - timedelta(days=14), "due_date": completed, "score": 70 + member.id % 30}
             )  # fmt: skip
         for enrolment, vals in zip(Enrolment.create(vals_list), vals_list, strict=True):
@@ -73,14 +82,17 @@ def training_setup(env, today, log=print, max_reps=2000):
             )
         needs.filtered(lambda need: need.course_ids and need.id % 2)._accept()
         env["spm.training.requirement"].search([("company_id", "=", company.id)])._apply()
-        env["spm.training.effect"]._compute_for_courses(consultative)
+        env["spm.training.effect"]._compute_for_courses(consultative | negotiation)
         Enrolment._cron_remind()
         career_setup(env, company, courses, members, today, log)
-        effect = consultative.effect_ids[:1]
+        effects = "; ".join(
+            f"{effect.course_id.name} on {effect.kpi_id.name}: {effect.effect:,.2f} "
+            f"[{effect.ci_low:,.2f}, {effect.ci_high:,.2f}], {effect.trained_count} trained, {effect.verdict}"
+            for effect in (consultative | negotiation).effect_ids
+        )
         log(
             f"{company.name}: {len(courses)} training courses, {len(needs)} training needs, "
-            f"{Enrolment.search_count([('company_id', '=', company.id)])} enrolments; effect of "
-            f"{consultative.name} on {effect.kpi_id.name}: {effect.effect:,.0f} ({effect.trained_count} trained)"
+            f"{Enrolment.search_count([('company_id', '=', company.id)])} enrolments; effects: {effects}"
         )
 
 
