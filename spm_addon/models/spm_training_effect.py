@@ -63,17 +63,32 @@ class SpmTrainingEffect(models.Model):
                     cohorts[enrolment.completion_date].append(enrolment)
             teams = self.env["crm.team"].sudo().search([("company_id", "in", (False, course.company_id.id))])
             pool = set(self.env["crm.team.member"].sudo().search([("crm_team_id", "in", teams.ids)]).user_id.ids)
+            # who completed another course when: such a person is no control in windows around it (the other
+            # course's effect would count as this one's absence)
+            others = defaultdict(list)
+            for user, day in Enrolment._read_group(
+                [("course_id", "!=", course.id), ("user_id", "in", list(pool)), ("state", "=", "done"),
+                 ("completion_date", "!=", False)],
+                ["user_id", "completion_date:day"],
+            ):  # fmt: skip
+                others[user.id].append(day)
             for kpi in course.kpi_ids:
-                self._measure(course, kpi, cohorts, pool, first)
+                self._measure(course, kpi, cohorts, pool, first, others)
 
     @api.model
-    def _measure(self, course, kpi, cohorts, pool, first):
+    def _measure(self, course, kpi, cohorts, pool, first, others=None):
+        others = others or {}
         company_ids = course.company_id.ids
         missing = None if kpi.kind == "ratio" else 0.0  # a ratio without denominator has no value
         rows = []
         for day in sorted(cohorts):
             (before_from, before_to), (after_from, after_to) = training_effect.windows(day, course.effect_days)
-            controls = sorted(user for user in pool if user not in first or first[user].completion_date > after_to)
+            controls = sorted(
+                user
+                for user in pool
+                if (user not in first or first[user].completion_date > after_to)
+                and not any(before_from <= other <= after_to for other in others.get(user, ()))
+            )
             trained = cohorts[day]
             users = [*(enrolment.user_id.id for enrolment in trained), *controls]
             before = kpi._read_values(users, before_from, before_to, company_ids)

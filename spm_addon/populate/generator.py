@@ -100,13 +100,23 @@ def _month_start(day):
     return day.replace(day=1)
 
 
-def consultative_completion(user_id, end):
-    """The day salesperson ``user_id`` completed the demo's Consultative Selling, 120 to 300 days before
-    ``end``, for a third of them (else None): the sales generator plants the course's effect after it,
-    the training setup records the completions."""
-    if user_id % 3:
-        return None
-    return end - timedelta(days=120 + user_id * 37 % 180)
+def rep_position(login):
+    """The position of a generated salesperson (rep007@demo.example: 7), else None: it does not depend on
+    the database's ids, so the same seed gives the same data in any database."""
+    name = (login or "").split("@")[0]
+    return int(name[3:]) if name.startswith("rep") and name[3:].isdigit() else None
+
+
+def consultative_completion(position, end):
+    """The day the salesperson at ``position`` completed the demo's Consultative Selling, 120 to 300 days
+    before ``end``, for a third of them (else None): the sales generator plants the course's effect after
+    it, the training setup records the completions."""
+    return training_day(position, end) if position and position % 3 == 0 else None
+
+
+def training_day(position, end):
+    """The day the salesperson at ``position`` completes a demo course, 120 to 300 days before ``end``."""
+    return end - timedelta(days=120 + position * 37 % 180)
 
 
 def _add_months(day, months):
@@ -383,6 +393,7 @@ class Generator:
                 self.reps.append(
                     {
                         "user": uid,
+                        "position": rep_position,
                         "partner": pid,
                         "employee": eid,
                         "company": company.id,
@@ -571,7 +582,7 @@ class Generator:
 
     def _trained(self, rep, month):
         """The uplift of a month of ``rep``: after their demo training (the months that start after it)."""
-        completed = consultative_completion(rep["user"], self.end)
+        completed = consultative_completion(rep["position"], self.end)
         return TRAINING_UPLIFT if completed and month > completed else 1.0
 
     def _order_line(self, products, lines):

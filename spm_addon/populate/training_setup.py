@@ -5,14 +5,15 @@ a required training per team (CRM basics within 60 days of joining), the closed 
 needs recommended and half of them accepted, past completions of *Consultative Selling* by a third
 of the salespeople (whose sales the generator raised by a quarter after it, an effect the report finds),
 and the effect report. Idempotent: a
-company that has courses is left alone. Deterministic: who is trained and when follows from ids.
+company that has courses is left alone. Deterministic: who is trained and when follows from the
+salespeople's positions (their logins), not from ids.
 """
 
 from datetime import timedelta
 
 from odoo import Command
 
-from .generator import add_translations, consultative_completion
+from .generator import add_translations, rep_position, training_day
 
 COURSES = [
     # name, kind, KPIs, criteria, validity (months)
@@ -63,13 +64,13 @@ def training_setup(env, today, log=print, max_reps=2000):
         Enrolment = env["spm.training.enrolment"]
         vals_list = []
         for member in members:
-            uid = member.user_id.id
-            course = consultative if consultative_completion(uid, today) else negotiation if uid % 3 == 1 else None
-            if not course:
+            position = rep_position(member.user_id.login)
+            if not position or position % 3 == 2:
                 continue
-            completed = consultative_completion(uid if course == consultative else uid - 1, today)
+            course = consultative if position % 3 == 0 else negotiation
+            completed = training_day(position, today)
             vals_list.append(
-                {"user_id": uid, "course_id": course.id, "team_id": member.crm_team_id.id,
+                {"user_id": member.user_id.id, "course_id": course.id, "team_id": member.crm_team_id.id,
                  "date_enrolled": completed - timedelta(days=14), "due_date": completed, "score": 70 + member.id % 30}
             )  # fmt: skip
         for enrolment, vals in zip(Enrolment.create(vals_list), vals_list, strict=True):

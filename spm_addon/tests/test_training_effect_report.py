@@ -120,6 +120,28 @@ class TestTrainingEffectReport(SpmCommon):
         self.assertEqual((effect.trained_count, effect.control_count), (2, 2))
         self.assertAlmostEqual(effect.effect, 350.0)
 
+    def test_people_trained_in_another_course_in_the_windows_are_no_controls(self):
+        """rep4 completed another course on 20 April, inside the windows of 1 April: its effect would count
+        as this course's absence, so rep4 is nobody's control; the figures are those of the case above."""
+        other = self.env["spm.training.course"].create({"name": "Negotiation", "kpi_ids": [Command.set(self.kpi.ids)]})
+        self._enrol(self.rep1, date(2026, 4, 1))
+        self._enrol(self.rep2, date(2026, 4, 1))
+        enrolment = self.env["spm.training.enrolment"].create(
+            {"user_id": self.rep4.id, "course_id": other.id, "date_enrolled": date(2026, 1, 15)}
+        )
+        enrolment._complete(date(2026, 4, 20), 90)
+        with freeze_time("2026-06-01"):
+            self.course.action_compute_effect()
+        effect = self.course.effect_ids
+        # rep1 (1,000) with rep3 (900): 400; rep2 (2,000) with rep5 (3,000; rep4's 1,900 is out): 300; 350
+        self.assertEqual((effect.trained_count, effect.control_count), (2, 2))
+        self.assertAlmostEqual(effect.effect, 350.0)
+        # completed before the windows (1 February): rep4 is a control again, as in the worked example (300)
+        enrolment.completion_date = date(2026, 2, 1)
+        with freeze_time("2026-06-01"):
+            self.course.action_compute_effect()
+        self.assertAlmostEqual(self.course.effect_ids.effect, 300.0)
+
     def test_refusals(self):
         course = self.env["spm.training.course"].create({"name": "No KPI"})
         with self.assertRefused(UserError, "targets no KPI"):
