@@ -36,11 +36,28 @@ class SpmTrainingEffect(models.Model):
     ci_low = fields.Float(string="Interval From", readonly=True, digits=(16, 2))
     ci_high = fields.Float(string="Interval To", readonly=True, digits=(16, 2))
     verdict = fields.Selection(VERDICTS, readonly=True)
+    effect_text = fields.Char(
+        string="Effect and Interval",
+        compute="_compute_effect_text",
+        help="The effect and its 95 % interval in the KPI's unit, as its scorecards show it.",
+    )
     person_ids = fields.One2many("spm.training.effect.person", "effect_id", string="People")
 
     _sql_constraints = [
         ("course_kpi_uniq", "unique(course_id, kpi_id)", "A course has one effect per KPI."),
     ]
+
+    @api.depends("effect", "ci_low", "ci_high", "kpi_id")
+    @api.depends_context("lang")
+    def _compute_effect_text(self):
+        for record in self:
+            value = record.kpi_id._value_formatter() if record.kpi_id else str
+            record.effect_text = self.env._(
+                "%(effect)s (95 %% interval: %(low)s to %(high)s)",
+                effect=("+" if record.effect > 0 else "") + value(record.effect),
+                low=value(record.ci_low),
+                high=value(record.ci_high),
+            )
 
     @api.model
     def _compute_for_courses(self, courses):
