@@ -18,7 +18,7 @@ from .generator import add_translations, rep_position, training_day
 COURSES = [
     # name, kind, KPIs, criteria, validity (months)
     ("Consultative Selling", "classroom", ["spm_kpi_revenue_attainment", "spm_kpi_won_deals"], [], 0),
-    ("Negotiation Workshop", "external", ["spm_kpi_win_rate"], [], 0),
+    ("Negotiation Workshop", "external", ["spm_kpi_avg_deal_size"], [], 0),
     ("Working Together", "classroom", [], ["spm_criterion_teamwork"], 0),
     ("CRM Basics", "elearning", ["spm_kpi_activities_on_time"], [], 24),
 ]

@@ -259,7 +259,7 @@ class TestPopulate(TransactionCase):
     def test_training_effects_the_report_finds(self):
         """The demo's training: Consultative Selling's graduates (a third of the salespeople) sell a quarter
         more after it, and the effect report finds it on their revenue; the Negotiation Workshop (another
-        third) changed nothing, and the report finds no effect on its win rate. 45 salespeople, as in the
+        third) changed nothing, and the report finds no effect on its average deal size. 45 salespeople, as in the
         demo's larger company (a handful of trained people is too few to tell)."""
         today = date(2026, 12, 15)
         with self.env.cr.savepoint(flush=False) as savepoint:
@@ -274,7 +274,7 @@ class TestPopulate(TransactionCase):
         consultative = effects[("Consultative Selling", "Revenue attainment")]
         self.assertEqual(consultative[0], "improved", effects)
         self.assertGreaterEqual(consultative[2], 10)
-        self.assertEqual(effects[("Negotiation Workshop", "Win rate")][0], "no_effect", effects)
+        self.assertEqual(effects[("Negotiation Workshop", "Average deal size")][0], "no_effect", effects)
 
     def test_bulk_load_checks_references_after(self):
         """The generator loads tables with their foreign keys set aside: they come back unchanged, and a
