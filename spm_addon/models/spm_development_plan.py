@@ -159,7 +159,8 @@ class SpmDevelopmentPlan(models.Model):
                 "res_id": review.plan_id.id,
                 "activity_type_id": activity_type.id,
                 "user_id": review.plan_id.manager_user_id.id,
-                "summary": self.env._(
+                # in the language of the manager who reviews
+                "summary": self.with_context(lang=review.plan_id.manager_user_id.lang or self.env.lang).env._(
                     "Review the development plan of %(person)s (%(date)s)",
                     person=review.plan_id.user_id.name,
                     date=review.date,

@@ -62,8 +62,14 @@ class TestDevelopmentPlan(CareerCommon):
         created.action_done()  # even once the activity is done, the same review is not scheduled again
         with freeze_time("2026-04-15"):
             self.assertFalse(self.env["spm.development.plan"]._cron_review_activities())
-        with freeze_time("2026-07-01"):  # the second review date
-            self.assertEqual(len(self.env["spm.development.plan"]._cron_review_activities()), 1)
+        # the second review date: the manager reads Chinese, the activity says it in Chinese
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["spm_addon"], ["zh_CN"], overwrite=True)
+        self.manager_a.lang = "zh_CN"
+        with freeze_time("2026-07-01"):
+            created = self.env["spm.development.plan"]._cron_review_activities()
+            self.assertEqual(len(created), 1)
+            self.assertEqual(created.summary, f"回顾 {self.rep1.name} 的职业发展规划（2026-07-01）")
         self.assertEqual(Activity.search_count(domain), 1)  # the first was done, the second is open
         self.assertEqual(self.plan.review_ids.mapped("is_scheduled"), [True, True])
 
