@@ -184,12 +184,13 @@ class SpmKpi(models.Model):
         self.ensure_one()
         return self._value_formatter()(value)
 
-    def _value_formatter(self):
+    def _value_formatter(self, averaged=False):
         """A function formatting values as ``_format_value`` does, for many values: the reader's
-        language is looked up once and each distinct value formatted once."""
+        language is looked up once and each distinct value formatted once. ``averaged``: the values
+        are means over people (a training's effect), so counts keep two decimals."""
         self.ensure_one()
         lang = self.env["res.lang"].browse(get_lang(self.env).id)
-        counts = self.kind == "measure" and self.aggregation in ("count", "count_distinct")
+        counts = self.kind == "measure" and self.aggregation in ("count", "count_distinct") and not averaged
         unit = self.unit
         done = {}
 

@@ -51,7 +51,7 @@ class SpmTrainingEffect(models.Model):
     @api.depends_context("lang")
     def _compute_effect_text(self):
         for record in self:
-            value = record.kpi_id._value_formatter() if record.kpi_id else str
+            value = record.kpi_id._value_formatter(averaged=True) if record.kpi_id else str
             record.effect_text = self.env._(
                 "%(effect)s (95 %% interval: %(low)s to %(high)s)",
                 effect=("+" if record.effect > 0 else "") + value(record.effect),

@@ -111,6 +111,8 @@ class TestAppraisal(SpmCommon):
         self.assertEqual((revenue.actual_display, revenue.target_display), ("56,000", "50,000"))
         visits = self.env.ref("spm_addon.spm_kpi_visits")
         self.assertEqual(visits._format_value(9.0), "9 visits")
+        # a mean over people (a training's effect) keeps its decimals: 1.36 visits, not 1
+        self.assertEqual(visits._value_formatter(averaged=True)(1.36), "1.36 visits")
         self.assertEqual(self.env.ref("spm_addon.spm_kpi_win_rate")._format_value(33.3333), "33.3 %")
         satisfaction = self._line(appraisal, kpi=self.kpi_satisfaction)
         self.assertAlmostEqual(satisfaction.actual, 90.0)
