@@ -69,7 +69,7 @@ class TestDevelopmentPlan(CareerCommon):
         with freeze_time("2026-07-01"):
             created = self.env["spm.development.plan"]._cron_review_activities()
             self.assertEqual(len(created), 1)
-            self.assertEqual(created.summary, f"回顾 {self.rep1.name} 的职业发展规划（2026-07-01）")
+            self.assertEqual(created.summary, f"回顾 {self.rep1.name} 的职业发展规划（2026-06-30）")
         self.assertEqual(Activity.search_count(domain), 1)  # the first was done, the second is open
         self.assertEqual(self.plan.review_ids.mapped("is_scheduled"), [True, True])
 
