@@ -134,6 +134,26 @@ class SpmCommon(TransactionCase):
         move.action_post()
         return move
 
+    def _category_plan_with_laptop(self, time_split):
+        """An active plan of team A split over Hardware and Services (1,200,000, equal: 300,000 per
+        salesperson and category), and a laptop of Laptops, a subcategory of Hardware."""
+        laptops = self.env["product.category"].create({"name": "Laptops", "parent_id": self.categ_hw.id})
+        laptop = self.env["product.product"].create(
+            {"name": "Laptop", "categ_id": laptops.id, "taxes_id": [(5, 0, 0)], "invoice_policy": "order"}
+        )
+        plan = self._plan(
+            name="2026 by category",
+            measure_id=self.env.ref("spm_addon.spm_measure_sales_revenue_categ").id,
+            split_by_category=True,
+            categ_ids=[(6, 0, (self.categ_hw | self.categ_sv).ids)],
+            team_ids=[(6, 0, self.team_a.ids)],
+            allocation_method="equal",
+            time_split=time_split,
+        )
+        plan.action_allocate()
+        plan.action_activate()
+        return plan, laptop
+
     @classmethod
     def _plan(cls, **vals):
         defaults = {

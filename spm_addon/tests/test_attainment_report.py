@@ -168,21 +168,7 @@ class TestAttainmentReportCategories(SpmCommon):
     above it, so a category's row holds its target and its actuals, as its quota lines do."""
 
     def test_subcategory_actuals_roll_up_to_the_target_category(self):
-        laptops = self.env["product.category"].create({"name": "Laptops", "parent_id": self.categ_hw.id})
-        laptop = self.env["product.product"].create(
-            {"name": "Laptop", "categ_id": laptops.id, "taxes_id": [(5, 0, 0)], "invoice_policy": "order"}
-        )
-        plan = self._plan(
-            name="2026 by category",
-            measure_id=self.env.ref("spm_addon.spm_measure_sales_revenue_categ").id,
-            split_by_category=True,
-            categ_ids=[(6, 0, (self.categ_hw | self.categ_sv).ids)],
-            team_ids=[(6, 0, self.team_a.ids)],
-            allocation_method="equal",
-            time_split="none",
-        )
-        plan.action_allocate()
-        plan.action_activate()
+        plan, laptop = self._category_plan_with_laptop("none")
         self._order(self.rep1, 10_000, date(2026, 5, 4), product=laptop)
         self._order(self.rep1, 5_000, date(2026, 5, 6), product=self.service)
         plan._refresh_figures(today=date(2026, 6, 30))

@@ -127,22 +127,8 @@ class TestQuotaAttainment(SpmCommon):
         self.assertEqual(next_day, set(running.ids))
 
     def test_category_attainment_takes_in_subcategories(self):
-        laptops = self.env["product.category"].create({"name": "Laptops", "parent_id": self.categ_hw.id})
-        laptop = self.env["product.product"].create(
-            {"name": "Laptop", "categ_id": laptops.id, "taxes_id": [(5, 0, 0)], "invoice_policy": "order"}
-        )
+        plan, laptop = self._category_plan_with_laptop("quarter")
         self.assertEqual(laptop.categ_id.parent_id, self.categ_hw)
-        plan = self._plan(
-            name="2026 by category",
-            measure_id=self.env.ref("spm_addon.spm_measure_sales_revenue_categ").id,
-            split_by_category=True,
-            categ_ids=[(6, 0, (self.categ_hw | self.categ_sv).ids)],
-            team_ids=[(6, 0, self.team_a.ids)],
-            allocation_method="equal",
-            time_split="quarter",
-        )
-        plan.action_allocate()
-        plan.action_activate()
         self._order(self.rep1, 10_000, date(2026, 5, 4), product=laptop)
         self._order(self.rep1, 5_000, date(2026, 5, 6), product=self.service)
         self._order(self.rep2, 7_000, date(2026, 8, 6), product=self.product)
