@@ -67,8 +67,9 @@ class SpmAppraisalLine(models.Model):
         for line in self:
             kpi = line.kpi_id
             shown = kpi and line.kind == "kpi"
-            line.actual_display = kpi._format_value(line.actual) if shown and line.has_value else False
-            line.target_display = kpi._format_value(line.target) if shown else False
+            currency = line.appraisal_id.company_id.currency_id
+            line.actual_display = kpi._format_value(line.actual, currency) if shown and line.has_value else False
+            line.target_display = kpi._format_value(line.target, currency) if shown else False
 
     @api.depends("manager_rating", "criterion_id")
     def _compute_level_description(self):

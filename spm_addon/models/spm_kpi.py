@@ -178,13 +178,14 @@ class SpmKpi(models.Model):
         measure = self.quota_measure_id or self.measure_id
         return self.env["spm.quota.line"]._read_user_targets(measure, user_ids, date_from, date_to, company_ids)
 
-    def _format_value(self, value):
+    def _format_value(self, value, currency=None):
         """``value`` as a reader expects it, in their language: counts as whole numbers, percentages
-        with one decimal and %, amounts with thousands separators; followed by the KPI's unit."""
+        with one decimal and %, money with its currency (``currency``, else the KPI's company's),
+        other amounts with thousands separators; followed by the KPI's unit."""
         self.ensure_one()
-        return self._value_formatter()(value)
+        return self._value_formatter(currency=currency)(value)
 
-    def _value_formatter(self, averaged=False):
+    def _value_formatter(self, averaged=False, currency=None):
         """A function formatting values as ``_format_value`` does, for many values: the reader's
         language is looked up once and each distinct value formatted once. ``averaged``: the values
         are means over people (a training's effect), so counts keep two decimals."""
@@ -192,6 +193,13 @@ class SpmKpi(models.Model):
         lang = self.env["res.lang"].browse(get_lang(self.env).id)
         counts = self.kind == "measure" and self.aggregation in ("count", "count_distinct") and not averaged
         unit = self.unit
+        money = (
+            not unit
+            and self.kind == "measure"
+            and self.aggregation in ("sum", "avg")
+            and self.sudo().value_field_id.ttype == "monetary"
+        )
+        currency = currency or (self.company_id or self.env.company).currency_id
         done = {}
 
         def number(value, digits):
@@ -208,6 +216,12 @@ class SpmKpi(models.Model):
                     return done[value]
                 else:
                     text = number(value, 0 if abs(value) >= 1000 else 2)
+                    if money:  # as Odoo shows money: the symbol on its side, a non-breaking space between
+                        text = (
+                            f"{currency.symbol}\N{NO-BREAK SPACE}{text}"
+                            if currency.position == "before"
+                            else (f"{text}\N{NO-BREAK SPACE}{currency.symbol}")
+                        )
                 done[value] = f"{text} {unit}" if unit else text
             return done[value]
 

@@ -107,8 +107,10 @@ class TestAppraisal(SpmCommon):
         self.assertAlmostEqual(revenue.score, 110.0)
         self.assertAlmostEqual(revenue.weighted_score, 66.0)  # 110 x 60 %
         self.assertIn("112.0", revenue.explanation)
-        # as a reader expects them: amounts with separators, a count as a whole number with its unit
-        self.assertEqual((revenue.actual_display, revenue.target_display), ("56,000", "50,000"))
+        # as a reader expects them: money with its currency and separators, a count as a whole number with its unit
+        currency = appraisal.company_id.currency_id
+        self.assertEqual((currency.symbol, currency.position), ("$", "before"))
+        self.assertEqual((revenue.actual_display, revenue.target_display), ("$\xa056,000", "$\xa050,000"))
         visits = self.env.ref("spm_addon.spm_kpi_visits")
         self.assertEqual(visits._format_value(9.0), "9 visits")
         # a mean over people (a training's effect) keeps its decimals: 1.36 visits, not 1

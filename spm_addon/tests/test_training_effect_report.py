@@ -68,8 +68,8 @@ class TestTrainingEffectReport(SpmCommon):
         self.assertAlmostEqual(effect.control_change, 150.0)
         # a bootstrap of two effects (400, 200): its means are 200, 300 or 400; the 95 % interval is 200 .. 400
         self.assertEqual((effect.ci_low, effect.ci_high), (200.0, 400.0))
-        # as the course form shows it, in the KPI's format (amounts under 1,000 with two decimals)
-        self.assertEqual(effect.effect_text, "+300.00 (95 % interval: 200.00 to 400.00)")
+        # as the course form shows it, in the KPI's format (money under 1,000 with two decimals)
+        self.assertEqual(effect.effect_text, "+$\xa0300.00 (95 % interval: $\xa0200.00 to $\xa0400.00)")
         self.assertEqual(effect.verdict, "improved")
         # per person, on the enrolment
         self.assertEqual(
