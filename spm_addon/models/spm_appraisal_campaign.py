@@ -189,7 +189,7 @@ class SpmAppraisalCampaign(models.Model):
             done, total = self._job_close(None)
         return True
 
-    def _job_close(self, job):
+    def _job_close(self, _job):
         """One batch of the close: up to START_BATCH calibrated appraisals locked, published and their
         employees told; once none is left, the campaign is done and honours are awarded. Safe to run
         again: published appraisals are not published twice."""

@@ -105,7 +105,7 @@ class SpmCareerCriterion(models.Model):
                 result.update(getattr(criteria, f"_evaluate_{kind}")(users_of, today))
         return result
 
-    def _evaluate_grade(self, users_of, today):
+    def _evaluate_grade(self, users_of, _today):
         # the last N closed appraisals of each person (one per campaign and grade, as a grouped read
         # would count them), newest campaign first; value = how many of them reach the grade
         user_ids = sorted({user_id for criterion in self for user_id in users_of[criterion.id]})

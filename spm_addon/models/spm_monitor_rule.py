@@ -150,7 +150,7 @@ class SpmMonitorRule(models.Model):
         self.sudo()._run()
         return self.action_open_hits()
 
-    def _job_run(self, job):
+    def _job_run(self, _job):
         """The background step of Run Now: the rule's whole round (one step: its hits and activities
         are created in one transaction, as the daily run does)."""
         self._run()

@@ -46,12 +46,12 @@ class SpmQuotaPlan(models.Model):
         self.state = "closed"
         return True
 
-    def _job_refresh(self, job):
+    def _job_refresh(self, _job):
         if self.state == "closed":
             return 1, 1
         return self._refresh_step()
 
-    def _job_close(self, job):
+    def _job_close(self, _job):
         done, total = self._refresh_step()
         if done >= total:
             self.state = "closed"
