@@ -1,5 +1,6 @@
 from datetime import date
 
+from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
 
 
@@ -22,9 +23,13 @@ class TestElearning(TransactionCase):
         )
         membership = channel.channel_partner_ids.filtered(lambda m: m.partner_id == rep.partner_id)
         self.assertTrue(membership, "enrolling makes the salesperson a member of the eLearning course")
-        # one lesson of two: not yet; both: completed, with 100 % as the score
+        self.assertEqual((enrolment.channel_partner_id, enrolment.progress), (membership, 0))
+        # one lesson of two: half way, not completed; both: completed, with 100 % as the score
         channel.slide_ids[0].with_user(rep)._action_mark_completed()
-        self.assertEqual(enrolment.state, "enrolled")
+        self.assertEqual((enrolment.state, enrolment.progress), ("enrolled", 50))
+        self.assertEqual(enrolment.with_user(rep).progress, 50, "the salesperson reads their own progress")
+        with self.assertRaises(UserError):  # nobody points an enrolment at another membership over RPC
+            enrolment.with_user(rep).write({"channel_partner_id": False})
         channel.slide_ids[1].with_user(rep)._action_mark_completed()
         self.assertEqual(membership.member_status, "completed")
         self.assertEqual((enrolment.state, enrolment.score), ("done", 100.0))
