@@ -50,17 +50,19 @@ class SpmJob(models.Model):
         return super().write(vals)
 
     @api.model
-    def _queue(self, record, name, step, total):
+    def _queue(self, record, name, step, total, running=None):
         """Queue ``step`` (a private method of ``record`` taking the job, returning (done, total)) on a
-        record of any model: a company for work that belongs to no document. Unless the same step is
-        already queued or running there; wakes the scheduled action up. Server code: the caller
-        checked the user's rights. Returns the job."""
+        record of any model: a company for work that belongs to no document. Unless ``running``, a job
+        already queued or running for it (by default: the same step on the record); wakes the scheduled
+        action up. Server code: the caller checked the user's rights. Returns the job."""
         Job = self.sudo()
-        job = Job.search(
-            [("res_model", "=", record._name), ("res_id", "=", record.id), ("step", "=", step),
-             ("state", "in", ("queued", "running"))],
-            limit=1,
-        )  # fmt: skip
+        if running is None:
+            running = Job.search(
+                [("res_model", "=", record._name), ("res_id", "=", record.id), ("step", "=", step),
+                 ("state", "in", ("queued", "running"))],
+                limit=1,
+            )  # fmt: skip
+        job = running
         if not job:
             job = Job.create(
                 {"name": name, "res_model": record._name, "res_id": record.id, "step": step, "total": total,

@@ -51,25 +51,8 @@ class SpmJobMixin(models.AbstractModel):
         """Queue ``step`` (a private method taking the job, returning (done, total)) on this record,
         unless one is already queued; wake the scheduled action up. Returns the job."""
         self.ensure_one()
-        job = self._running_job(step if step == EXPORT_STEP else None)
-        if not job:
-            job = (
-                self.env["spm.job"]
-                .sudo()
-                .create(
-                    {
-                        "name": name,
-                        "res_model": self._name,
-                        "res_id": self.id,
-                        "step": step,
-                        "total": total,
-                        "user_id": self.env.uid,
-                        "company_id": self.env.company.id,
-                    }
-                )
-            )
-        self.env.ref("spm_addon.ir_cron_spm_jobs").sudo()._trigger()
-        return job
+        running = self._running_job(step if step == EXPORT_STEP else None)
+        return self.env["spm.job"]._queue(self, name, step, total, running=running)
 
     def _finish_jobs(self):
         """Run to the end the jobs these records have queued (scripts only: demo data, benchmarks)."""
