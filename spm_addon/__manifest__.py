@@ -3,7 +3,6 @@
     "summary": "Quota cascades, KPI appraisals, incentive plans and payouts for sales teams",
     "version": "18.0.1.1.0",
     "category": "Sales/Sales Performance",
-    "website": "https://github.com/spm-addon/spm_addon",
     "author": "spm_addon",
     "license": "LGPL-3",
     "application": True,
