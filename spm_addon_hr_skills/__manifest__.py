@@ -3,7 +3,6 @@
     "summary": "Courses tied to the skills they teach; completed trainings on the employee's resume and skills",
     "version": "18.0.1.1.0",
     "category": "Hidden",
-    "website": "https://github.com/spm-addon/spm_addon",
     "author": "spm_addon",
     "license": "LGPL-3",
     "depends": ["spm_addon", "hr_skills"],

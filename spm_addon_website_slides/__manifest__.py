@@ -3,7 +3,6 @@
     "summary": "eLearning courses in the training catalogue, followed and completed from their progress",
     "version": "18.0.1.1.0",
     "category": "Hidden",
-    "website": "https://github.com/spm-addon/spm_addon",
     "author": "spm_addon",
     "license": "LGPL-3",
     "depends": ["spm_addon", "website_slides"],
