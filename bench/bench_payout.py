@@ -34,7 +34,7 @@ SELECT o.user_id, SUM(l.price_subtotal / CASE COALESCE(o.currency_rate, 0) WHEN 
 """
 # the rows of the payroll export: a statement per salesperson, every line with its document
 EXPORT_SQL = """
-SELECT s.id, p.name, l.id, l.document_date, l.credited_amount, l.rate, l.amount, l.rule, l.origin_line_id
+SELECT s.id, p.name, l.id, l.document_date, l.credited_amount, l.rate, l.amount, l.rule_data, l.origin_line_id
   FROM spm_payout_statement s JOIN res_users u ON u.id = s.user_id JOIN res_partner p ON p.id = u.partner_id
   JOIN spm_payout_line l ON l.statement_id = s.id
  WHERE s.run_id = %(run)s ORDER BY p.name, s.id, l.document_date, l.id

@@ -34,23 +34,28 @@ def parse_args(description, default_db="spm_bench", extra=None):
     return parser.parse_args()
 
 
+_PARSED = []  # Odoo's configuration is parsed once a process: a second parse fails (KeyError 'load_language')
+
+
 @contextlib.contextmanager
 def environment(args):
     """An environment as superuser on the database; rolled back at the end unless --keep."""
-    config.parse_config(
-        [
-            "--db_host",
-            args.db_host,
-            "--db_port",
-            str(args.db_port),
-            "--db_user",
-            args.db_user,
-            "--addons-path",
-            addons_path(),
-            "--log-level",
-            os.environ.get("BENCH_LOG", "warn"),
-        ]
-    )
+    if not _PARSED:
+        config.parse_config(
+            [
+                "--db_host",
+                args.db_host,
+                "--db_port",
+                str(args.db_port),
+                "--db_user",
+                args.db_user,
+                "--addons-path",
+                addons_path(),
+                "--log-level",
+                os.environ.get("BENCH_LOG", "warn"),
+            ]
+        )
+        _PARSED.append(True)
     registry = odoo.modules.registry.Registry(args.database)
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
