@@ -1,9 +1,19 @@
+import logging
+import traceback
+
 from markupsafe import Markup
+from psycopg2 import errors as pg_errors
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
+
+_logger = logging.getLogger(__name__)
 
 STATES = [("queued", "Queued"), ("running", "Running"), ("done", "Done"), ("failed", "Failed")]
+# concurrency errors (more likely with several servers): the batch is tried again in a new transaction
+RETRYABLE = (pg_errors.SerializationFailure, pg_errors.DeadlockDetected, pg_errors.LockNotAvailable)
+MAX_RETRIES = 3
+EXPORT_STEP = "_job_export_xlsx"
 
 
 class SpmJob(models.Model):
@@ -30,8 +40,25 @@ class SpmJob(models.Model):
     user_id = fields.Many2one("res.users", string="Started By", required=True, readonly=True, index=True)
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     error = fields.Text(readonly=True)
+    error_traceback = fields.Text(
+        string="Traceback", readonly=True, groups="spm_addon.group_spm_admin",
+        help="Where the last failed batch failed, for whoever maintains the server.",
+    )  # fmt: skip
+    retries = fields.Integer(
+        readonly=True, help="Batches tried again after a concurrency error (serialization failure, lock timeout)."
+    )
     date_done = fields.Datetime(string="Ended On", readonly=True)
     attachment_id = fields.Many2one("ir.attachment", string="File", readonly=True, help="What an export made.")
+
+    def init(self):
+        # one open job per record (exports: per record and person), even when two servers queue the same
+        # work at the same moment: the second insert fails and _queue returns the first job
+        self.env.cr.execute(
+            """CREATE UNIQUE INDEX IF NOT EXISTS spm_job_one_open
+                   ON spm_job (res_model, res_id, (CASE WHEN step = %s THEN user_id ELSE 0 END))
+                WHERE state IN ('queued', 'running')""",
+            [EXPORT_STEP],
+        )
 
     @api.depends("done", "total")
     def _compute_progress(self):
@@ -64,17 +91,35 @@ class SpmJob(models.Model):
             )  # fmt: skip
         job = running
         if not job:
-            job = Job.create(
-                {"name": name, "res_model": record._name, "res_id": record.id, "step": step, "total": total,
-                 "user_id": self.env.uid, "company_id": self.env.company.id}
-            )  # fmt: skip
-        self.env.ref("spm_addon.ir_cron_spm_jobs").sudo()._trigger()
+            vals = {"name": name, "res_model": record._name, "res_id": record.id, "step": step, "total": total,
+                    "user_id": self.env.uid, "company_id": self.env.company.id}  # fmt: skip
+            try:
+                with self.env.cr.savepoint():
+                    job = Job.create(vals)
+            except pg_errors.UniqueViolation:  # queued by another server meanwhile: that one is the job
+                job = Job.search(
+                    [("res_model", "=", record._name), ("res_id", "=", record.id),
+                     ("state", "in", ("queued", "running"))],
+                    limit=1,
+                )  # fmt: skip
+        job._wake()
         return job
+
+    def _wake(self):
+        for lane in ("spm_addon.ir_cron_spm_jobs", "spm_addon.ir_cron_spm_jobs_lane2"):
+            cron = self.env.ref(lane, raise_if_not_found=False)
+            if cron:
+                cron.sudo()._trigger()
 
     @api.model
     def _cron_run(self):
         """One batch of the oldest unfinished job; Odoo's cron calls again while work remains."""
-        job = self.sudo().search([("state", "in", ("queued", "running"))], order="id", limit=1)
+        # the oldest open job that no other worker is running: each worker (cron thread or server) takes
+        # its own, and holds it until its batch commits
+        self.env.cr.execute(
+            "SELECT id FROM spm_job WHERE state IN ('queued', 'running') ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED"
+        )
+        job = self.sudo().browse([row[0] for row in self.env.cr.fetchall()])
         if not job:
             self.env["ir.cron"]._notify_progress(done=0, remaining=0)
             return True
@@ -96,14 +141,55 @@ class SpmJob(models.Model):
         try:
             with self.env.cr.savepoint():
                 done, total = getattr(record, self.step)(self)
-        except Exception as error:
-            self.write({"state": "failed", "error": str(error), "date_done": fields.Datetime.now()})
-            self._tell(record, _("%(job)s failed: %(error)s", job=self.name, error=error))
+        except RETRYABLE as error:
+            if self.retries < MAX_RETRIES:  # the next call of the scheduled action tries again, afresh
+                _logger.warning("spm.job %s (%s): %s; tried again", self.id, self.name, error)
+                self.write({"retries": self.retries + 1, "error": str(error)})
+                return
+            self._fail(record, error)
             return
-        self.write({"done": done, "total": total})
+        except Exception as error:  # any error of a batch fails its job, its traceback kept
+            self._fail(record, error)
+            return
+        self.write({"done": done, "total": total, "error": False})
         if done >= total:
             self.write({"state": "done", "date_done": fields.Datetime.now()})
             self._tell(record, _("%(job)s is done (%(count)s).", job=self.name, count=total))
+
+    def _fail(self, record, error):
+        _logger.exception("spm.job %s (%s) failed", self.id, self.name)
+        self.write(
+            {"state": "failed", "error": str(error), "error_traceback": traceback.format_exc(),
+             "date_done": fields.Datetime.now()}
+        )  # fmt: skip
+        self._tell(record, record.env._("%(job)s failed: %(error)s", job=self.name, error=error))
+
+    def action_retry(self):
+        """Run failed jobs again from where they stopped (each batch continues from what the database
+        holds, so what was done is not done twice). Administrators only."""
+        if not self.env.user.has_group("spm_addon.group_spm_admin"):
+            raise AccessError(self.env._("Only a Sales Performance administrator can retry a background job."))
+        failed = self.sudo().filtered(lambda job: job.state == "failed")
+        for job in failed:
+            if job._open_twin():
+                raise UserError(
+                    self.env._("%(job)s cannot be retried: the same work is queued or running again.", job=job.name)
+                )
+        failed.write({"state": "queued", "error": False, "error_traceback": False, "retries": 0, "date_done": False})
+        failed[:1]._wake()
+        return True
+
+    def _open_twin(self):
+        """A queued or running job of the same work as this one."""
+        self.ensure_one()
+        domain = [("res_model", "=", self.res_model), ("res_id", "=", self.res_id), ("id", "!=", self.id),
+                  ("state", "in", ("queued", "running"))]  # fmt: skip
+        domain += (
+            [("step", "=", EXPORT_STEP), ("user_id", "=", self.user_id.id)]
+            if self.step == EXPORT_STEP
+            else [("step", "!=", EXPORT_STEP)]
+        )
+        return self.sudo().search(domain, limit=1)
 
     def _run_to_end(self):
         """Run the remaining batches one after the other in this transaction, for scripts (demo data,

@@ -1,14 +1,13 @@
 from odoo import fields, models
 
 from ..tools import xlsx
-from .spm_job import STATES
+from .spm_job import EXPORT_STEP, STATES
 
 # Above this many records a long operation is queued as a background job instead of running in the
 # web request (at bench scale every long operation of the addon exceeds it).
 BACKGROUND_ABOVE = 2000
 # An xlsx export of more rows than this is made in the background and handed over when ready.
 EXPORT_BACKGROUND_ABOVE = 20_000
-EXPORT_STEP = "_job_export_xlsx"
 
 
 class SpmJobMixin(models.AbstractModel):

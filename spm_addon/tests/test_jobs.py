@@ -1,20 +1,21 @@
 from datetime import date
 from unittest.mock import patch
 
-from odoo import Command
-from odoo.exceptions import UserError
-from odoo.tests import tagged
+from psycopg2 import errors as pg_errors
 
-from ..models import spm_appraisal_campaign
+from odoo import Command
+from odoo.exceptions import AccessError, UserError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from ..models import spm_appraisal_campaign, spm_job
 from .common import SpmCommon
 
 CAMPAIGN = "odoo.addons.spm_addon.models.spm_appraisal_campaign"
 
 
-@tagged("post_install", "-at_install")
-class TestBackgroundJobs(SpmCommon):
-    """Long operations at scale run as background jobs: a batch at a time, with progress on the record,
-    the user told at the end, and a crash in the middle followed by a rerun leaving exactly one result."""
+class JobsCommon(SpmCommon):
+    """A campaign of teams A and B whose start runs in the background, one person a batch."""
 
     @classmethod
     def setUpClass(cls):
@@ -40,6 +41,12 @@ class TestBackgroundJobs(SpmCommon):
         with patch(f"{CAMPAIGN}.START_BATCH", 1):
             for _batch in range(batches):
                 job._run_batch()
+
+
+@tagged("post_install", "-at_install")
+class TestBackgroundJobs(JobsCommon):
+    """Long operations at scale run as background jobs: a batch at a time, with progress on the record,
+    the user told at the end, and a crash in the middle followed by a rerun leaving exactly one result."""
 
     def test_start_runs_in_batches_with_progress_and_notifies(self):
         job = self._start_in_background()
@@ -153,3 +160,73 @@ class TestBackgroundJobs(SpmCommon):
         with patch(f"{CAMPAIGN}.START_BATCH", 1):
             for _batch in range(batches):
                 job._run_batch()
+
+
+@tagged("post_install", "-at_install")
+class TestJobFailures(JobsCommon):
+    """A failed batch can be read (its traceback kept and logged) and retried from where it stopped; a
+    concurrency error is tried again before the job fails; the same work queued twice is one job, also
+    when two servers queue it at the same moment."""
+
+    def _patch_schedule(self, side_effect):
+        return patch.object(
+            spm_appraisal_campaign.SpmAppraisalCampaign,
+            "_schedule_self_assessments",
+            side_effect=side_effect,
+            autospec=True,
+        )
+
+    def test_failed_batch_keeps_its_traceback_and_is_retried_from_where_it_stopped(self):
+        job = self._start_in_background()
+        self._run(job, 1)
+        with self._patch_schedule(RuntimeError("server killed")), self.assertLogs(spm_job.__name__, "ERROR") as logs:
+            self._run(job, 1)
+        self.assertEqual((job.state, job.done), ("failed", 1))
+        self.assertIn("Traceback", logs.output[0])
+        self.assertIn("server killed", job.error)
+        self.assertIn("Traceback (most recent call last)", job.sudo().error_traceback)
+        self.assertIn("RuntimeError: server killed", job.sudo().error_traceback)
+        # only an administrator retries, whatever the client sends
+        for user in (self.rep1, self.manager_a):
+            with self.assertRaises(AccessError):
+                job.with_user(user).with_context(spm_admin=True).action_retry()
+        self.assertEqual(job.state, "failed")
+        job.with_user(self.spm_admin).action_retry()
+        self.assertEqual((job.state, job.done, job.error), ("queued", 1, False))
+        self._run(job, 4)
+        # 4 salespeople, one appraisal per batch: the first was done before the failure, 3 after it, then
+        # the figures: the same job ends with exactly one appraisal per person
+        self.assertEqual((job.state, job.done, job.total), ("done", 29, 29))
+        self.assertEqual(len(self.campaign.appraisal_ids.employee_id), 4)
+        self.assertEqual(len(self.campaign.appraisal_ids), 4)
+
+    def test_concurrency_errors_are_tried_again_then_fail(self):
+        job = self._start_in_background()
+        conflict = pg_errors.SerializationFailure("could not serialize access due to concurrent update")
+        with self._patch_schedule(conflict), mute_logger(spm_job.__name__):
+            self._run(job, spm_job.MAX_RETRIES)
+            # tried again at each call of the scheduled action, nothing half-written
+            self.assertEqual((job.state, job.retries, job.done), ("running", spm_job.MAX_RETRIES, 0))
+            self.assertFalse(self.campaign.appraisal_ids)
+            self._run(job, 1)  # one more: the job fails, and says why
+        self.assertEqual(job.state, "failed")
+        self.assertIn("could not serialize", job.error)
+        job.with_user(self.spm_admin).action_retry()
+        self.assertEqual(job.retries, 0)
+        self._run(job, 5)
+        self.assertEqual((job.state, len(self.campaign.appraisal_ids)), ("done", 4))
+
+    def test_same_work_queued_twice_is_one_job(self):
+        job = self._start_in_background()
+        Job = self.env["spm.job"].sudo()
+        vals = {"name": "again", "res_model": job.res_model, "res_id": job.res_id, "step": "_job_close",
+                "user_id": self.manager_a.id, "company_id": self.company.id}  # fmt: skip
+        with self.assertRaises(pg_errors.UniqueViolation), mute_logger("odoo.sql_db"), self.env.cr.savepoint():
+            Job.create(vals)
+        # a second server whose search came before the first one's insert: it gets the first one's job
+        again = Job._queue(self.campaign, "again", "_job_start", 0, running=Job.browse())
+        self.assertEqual(again, job)
+        self.assertEqual(Job.search_count([("res_model", "=", job.res_model), ("res_id", "=", job.res_id)]), 1)
+        # a finished job frees the place
+        job.write({"state": "done"})
+        self.assertNotEqual(Job._queue(self.campaign, "again", "_job_start", 0), job)
