@@ -62,6 +62,7 @@
     "assets": {
         "web.assets_backend": [
             "spm_addon/static/src/fields/*.js",
+            "spm_addon/static/src/scss/*.scss",
         ],
         "web.assets_tests": [
             "spm_addon/static/src/js/tours/*.js",

@@ -35,3 +35,25 @@ export function inView(selector, what) {
         },
     };
 }
+
+/** The element's text (a figure and its unit, e.g. "12.5 %") reads on one line, within the screen. */
+export function onOneLine(selector, what) {
+    return {
+        content: `${what} reads on one line`,
+        trigger: selector,
+        run() {
+            const range = document.createRange();
+            range.selectNodeContents(this.anchor);
+            const rects = [...range.getClientRects()].filter((rect) => rect.width > 0 && rect.height > 0);
+            const [first] = rects;
+            // on one line, every piece (the figure, its unit) overlaps the first one vertically
+            if (!first || rects.some((rect) => rect.top >= first.bottom || rect.bottom <= first.top)) {
+                throw new Error(`${what} is cut over several lines: "${this.anchor.textContent.trim()}"`);
+            }
+            const rect = this.anchor.getBoundingClientRect();
+            if (rect.left < 0 || rect.right > window.innerWidth) {
+                throw new Error(`${what} is off the screen (${rect.left}-${rect.right} of ${window.innerWidth} px)`);
+            }
+        },
+    };
+}
