@@ -244,10 +244,19 @@ class SpmIncentivePlan(models.Model):
         )  # fmt: skip
         return sorted(groups)
 
-    def _period_mismatch(self, users, date_from, date_to):
-        """Why [date_from, date_to] cannot be paid on the quotas of ``users``, or "": a period that cuts a
-        quota period (a month of a quarterly quota) would read no target for it, and pay on 0."""
+    def _pays_on_quota(self):
+        """Whether what the plan pays depends on the quota: tiers or a gate on attainment, an attainment cap."""
         self.ensure_one()
+        on_attainment = self.tier_basis == "attainment" and (self.rate_type != "flat" or self.gate)
+        return bool(self.attainment_cap or on_attainment)
+
+    def _period_mismatch(self, users, date_from, date_to):
+        """Why [date_from, date_to] cannot be paid on the quotas of ``users``, or "": in a plan that pays on
+        quota, a period that cuts a quota period (a month of a quarterly quota) would read no target for
+        it, and pay on 0."""
+        self.ensure_one()
+        if not self._pays_on_quota():
+            return ""
         cut = [(start, end) for start, end in self._quota_periods(users, date_from, date_to)
                if start < date_from or end > date_to]  # fmt: skip
         if not cut:

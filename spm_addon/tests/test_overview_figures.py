@@ -97,7 +97,7 @@ class TestOverviewOneFigure(SpmCommon):
 
 class QuarterlyWorld(SpmCommon):
     """Quarterly quotas of team A (rep1 and rep2: 320,000 a year, 80,000 a quarter) and a commission
-    plan of team A paying 5 % flat."""
+    plan of team A paying 5 % flat from 20 % of the quota (a gate on attainment: it pays on quota)."""
 
     @classmethod
     def setUpClass(cls):
@@ -111,7 +111,7 @@ class QuarterlyWorld(SpmCommon):
         cls.commission = cls.env["spm.incentive.plan"].create(
             {"name": "Quarterly Commission", "date_from": date(2026, 1, 1), "date_to": date(2026, 12, 31),
              "measure_id": cls.measure_sales.id, "team_ids": [Command.set(cls.team_a.ids)],
-             "rate_type": "flat", "flat_rate": 5.0}
+             "rate_type": "flat", "flat_rate": 5.0, "gate": 20.0}
         )  # fmt: skip
         cls.commission.action_activate()
         cls._order(cls.rep2, 20_000, date(2026, 5, 5))  # Q2
@@ -135,12 +135,13 @@ class TestWhatIfOnQuotaPeriods(QuarterlyWorld):
         # no run covers 16 November: the quota period that does, Q4, not November (which has no quota)
         self.assertEqual(form.plan_id, self.commission)
         self.assertEqual((form.date_from, form.date_to), Q4)
-        # Q4: 60,000 credited of 80,000: 75 %, 5 % of 60,000 = 3,000
+        # Q4: 60,000 credited of 80,000: 75 %, above the 20 % gate: 5 % of 60,000 = 3,000
         self.assertEqual((form.target, form.credited_amount), (80_000, 60_000))
         self.assertAlmostEqual(form.attainment, 75.0)
         self.assertAlmostEqual(form.projected_amount, 3_000.0)
         self.assertFalse(form.period_warning)
-        # November alone cuts the quarter: said on the screen, not a target of 0 passed off as a figure
+        # November alone cuts the quarter: said on the screen, not a target of 0 (attainment 0, below the gate:
+        # nothing paid) passed off as a figure
         form.date_from, form.date_to = date(2026, 11, 1), date(2026, 11, 30)
         self.assertEqual(form.target, 0)
         self.assertIn("cuts the quota period", form.period_warning)
@@ -193,7 +194,7 @@ class TestOverviewRoles(QuarterlyWorld):
         q1.with_user(self.finance).action_lock()
         self._run("2026 Q4", *Q4)  # not computed: nothing waits for anyone
         overview = _overview(self, self.finance, NOVEMBER_16)
-        # Q2: rep2 20,000 x 5 % = 1,000; Q3: rep1 40,000 x 5 % = 2,000
+        # Q2: rep2 20,000 of 80,000 (25 %, above the gate) x 5 % = 1,000; Q3: rep1 40,000 (50 %) x 5 % = 2,000
         self.assertEqual(
             [(run.name, run.state, run.total_amount) for run in overview.pending_run_ids],
             [("2026 Q2", "approved", 1_000.0), ("2026 Q3", "draft", 2_000.0)],

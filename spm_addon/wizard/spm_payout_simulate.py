@@ -96,11 +96,11 @@ class SpmPayoutSimulate(models.TransientModel):
             )
             wizard.target = targets.get(wizard.user_id.id, 0.0)
 
-    @api.depends("plan_id", "user_id", "date_from", "date_to")
+    @api.depends("plan_id", "user_id", "date_from", "date_to", *PLAN_RATES)
     def _compute_period_warning(self):
         for wizard in self:
             wizard.period_warning = (
-                wizard.plan_id.sudo()._period_mismatch(wizard.user_id, wizard.date_from, wizard.date_to)
+                wizard._virtual_plan().sudo()._period_mismatch(wizard.user_id, wizard.date_from, wizard.date_to)
                 if wizard._may_read_figures() and wizard.date_from <= wizard.date_to
                 else False
             )
