@@ -25,3 +25,4 @@ from . import test_jobs
 from . import test_payout_views
 from . import test_phone_tour
 from . import test_overview_figures
+from . import test_overview_phone_tour
