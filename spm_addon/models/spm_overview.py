@@ -57,13 +57,11 @@ class SpmOverview(models.Model):
     )  # fmt: skip
     estimate_plan_id = fields.Many2one("spm.incentive.plan", string="Estimate Of", compute="_compute_estimate")
     estimate_currency_id = fields.Many2one("res.currency", compute="_compute_estimate")
-    estimate_period = fields.Char(string="Estimate Period", compute="_compute_estimate")
+    estimate_period = fields.Char(compute="_compute_estimate")
     estimate_credited = fields.Monetary(
         string="Credited So Far", currency_field="estimate_currency_id", compute="_compute_estimate"
     )
-    estimate_target = fields.Monetary(
-        string="Estimate Target", currency_field="estimate_currency_id", compute="_compute_estimate"
-    )
+    estimate_target = fields.Monetary(currency_field="estimate_currency_id", compute="_compute_estimate")
     estimate_attainment = fields.Float(string="Attainment So Far (%)", digits=(16, 1), compute="_compute_estimate")
     estimate_amount = fields.Monetary(
         string="Earned So Far (estimate)", currency_field="estimate_currency_id", compute="_compute_estimate",
@@ -74,7 +72,7 @@ class SpmOverview(models.Model):
     forecast_scope = fields.Char(string="Forecast Of", compute="_compute_forecast")
     forecast_currency_id = fields.Many2one("res.currency", string="Forecast Currency", compute="_compute_forecast")
     forecast_method = fields.Char(
-        string="Forecast Method", compute="_compute_forecast",
+        compute="_compute_forecast",
         help="How the forecast is made: the method that erred least on the past months (backtest), with its error.",
     )  # fmt: skip
     forecast_month_expected = fields.Monetary(
