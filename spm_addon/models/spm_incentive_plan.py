@@ -3,7 +3,7 @@ from operator import itemgetter
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
-from odoo.tools import SQL
+from odoo.tools import SQL, format_date
 
 from ..engine import attainment as engine_attainment
 from ..engine import tiers as tier_engine
@@ -225,6 +225,58 @@ class SpmIncentivePlan(models.Model):
             ._read_user_targets(
                 self.quota_measure_id or self.measure_id, users.ids, date_from, date_to, self.company_id.ids
             )
+        )
+
+    def _quota_periods(self, users, date_from, date_to):
+        """[(from, to)] of the quota periods ``_targets`` reads for ``users`` (their finest quota lines of
+        the plan's quota measure) that overlap [date_from, date_to], in order (one grouped query)."""
+        self.ensure_one()
+        groups = (
+            self.env["spm.quota.line"]
+            .sudo()
+            ._read_group(
+                [("plan_id.measure_id", "=", (self.quota_measure_id or self.measure_id).id),
+                 ("plan_id.state", "in", ("active", "locked", "closed")),
+                 ("company_id", "in", self.company_id.ids), ("user_id", "in", users.ids),
+                 ("child_ids", "=", False), ("date_from", "<=", date_to), ("date_to", ">=", date_from)],
+                ["date_from:day", "date_to:day"],
+            )
+        )  # fmt: skip
+        return sorted(groups)
+
+    def _pays_on_quota(self):
+        """Whether what the plan pays depends on the quota: tiers or a gate on attainment, an attainment cap."""
+        self.ensure_one()
+        on_attainment = self.tier_basis == "attainment" and (self.rate_type != "flat" or self.gate)
+        return bool(self.attainment_cap or on_attainment)
+
+    def _period_mismatch(self, users, date_from, date_to):
+        """Why [date_from, date_to] cannot be paid on the quotas of ``users``, or "": in a plan that pays on
+        quota, a period that cuts a quota period (a month of a quarterly quota) would read no target for
+        it, and pay on 0."""
+        self.ensure_one()
+        if not self._pays_on_quota():
+            return ""
+        cut = [(start, end) for start, end in self._quota_periods(users, date_from, date_to)
+               if start < date_from or end > date_to]  # fmt: skip
+        if not cut:
+            return ""
+
+        def day(value):
+            return format_date(self.env, value)
+
+        return self.env._(
+            "The period %(date_from)s – %(date_to)s cuts the quota period %(quota_from)s – %(quota_to)s of the "
+            "salespeople of %(plan)s: a target is set for a whole quota period, so the part of it in this period "
+            "has no target and would pay on 0. "
+            "Choose whole quota periods, e.g. %(suggest_from)s – %(suggest_to)s.",
+            date_from=day(date_from),
+            date_to=day(date_to),
+            quota_from=day(cut[0][0]),
+            quota_to=day(cut[0][1]),
+            plan=self.name,
+            suggest_from=day(min(date_from, *(start for start, _end in cut))),
+            suggest_to=day(max(date_to, *(end for _start, end in cut))),
         )
 
     def action_activate(self):

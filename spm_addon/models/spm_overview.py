@@ -1,6 +1,9 @@
+from dateutil.relativedelta import relativedelta
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression
+from odoo.tools import format_date
 
 from ..tools import access
 
@@ -28,8 +31,9 @@ class SpmOverview(models.Model):
     )
     behind_line_ids = fields.Many2many(
         "spm.quota.line", string="Behind Pace", compute="_compute_team",
-        help="Salespeople of the teams you lead whose pace this period is below their plan's alert threshold, "
-        "once the plan's share of the period has elapsed.",
+        help="Salespeople whose pace is below their plan's alert threshold, once the plan's share of the period "
+        "has elapsed: of the teams you lead, or of the company for an administrator. One row per person and "
+        "period (their worst plan), the lowest pace first.",
     )  # fmt: skip
     to_approve_count = fields.Integer(string="Statements to Approve", compute="_compute_team")
     dispute_count = fields.Integer(string="Open Disputes", compute="_compute_team")
@@ -39,25 +43,55 @@ class SpmOverview(models.Model):
     plan_ids = fields.Many2many("spm.quota.plan", string="Active Quota Plans", compute="_compute_period")
     to_lock_count = fields.Integer(string="Runs to Lock", compute="_compute_period")
     failed_job_count = fields.Integer(string="Failed Background Jobs", compute="_compute_period")
+    pending_run_ids = fields.Many2many(
+        "spm.payout.run", string="Payout Runs Waiting", compute="_compute_period",
+        help="Computed runs waiting for their approval (draft), for finance to lock them (approved), and the runs "
+        "locked since the start of last month, to export for payroll.",
+    )  # fmt: skip
+    quota_plan_count = fields.Integer(string="Active Quota Plans Count", compute="_compute_setup")
+    incentive_plan_count = fields.Integer(string="Active Commission Plans", compute="_compute_setup")
+    campaign_count = fields.Integer(string="Running Appraisal Campaigns", compute="_compute_setup")
+    is_setup_complete = fields.Boolean(
+        string="Setup Complete", compute="_compute_setup",
+        help="A quota plan and a commission plan are active, an appraisal campaign runs, and no background job failed.",
+    )  # fmt: skip
+    estimate_plan_id = fields.Many2one("spm.incentive.plan", string="Estimate Of", compute="_compute_estimate")
+    estimate_currency_id = fields.Many2one("res.currency", compute="_compute_estimate")
+    estimate_period = fields.Char(compute="_compute_estimate")
+    estimate_credited = fields.Monetary(
+        string="Credited So Far", currency_field="estimate_currency_id", compute="_compute_estimate"
+    )
+    estimate_target = fields.Monetary(currency_field="estimate_currency_id", compute="_compute_estimate")
+    estimate_attainment = fields.Float(string="Attainment So Far (%)", digits=(16, 1), compute="_compute_estimate")
+    estimate_amount = fields.Monetary(
+        string="Earned So Far (estimate)", currency_field="estimate_currency_id", compute="_compute_estimate",
+        help="What-If of today: the commission of the running period on what is credited so far, by the payout "
+        "run's own calculation; an estimate until the period's run is computed and approved.",
+    )  # fmt: skip
+    estimate_warning = fields.Char(compute="_compute_estimate")
     forecast_scope = fields.Char(string="Forecast Of", compute="_compute_forecast")
     forecast_currency_id = fields.Many2one("res.currency", string="Forecast Currency", compute="_compute_forecast")
+    forecast_method = fields.Char(
+        compute="_compute_forecast",
+        help="How the forecast is made: the method that erred least on the past months (backtest), with its error.",
+    )  # fmt: skip
     forecast_month_expected = fields.Monetary(
-        string="Expected This Month", currency_field="forecast_currency_id", compute="_compute_forecast"
+        string="Forecast This Month", currency_field="forecast_currency_id", compute="_compute_forecast"
     )
     forecast_month_target = fields.Monetary(
         string="Target This Month", currency_field="forecast_currency_id", compute="_compute_forecast"
     )
     forecast_month_gap = fields.Monetary(
-        string="Gap This Month", currency_field="forecast_currency_id", compute="_compute_forecast"
+        string="Forecast Gap This Month", currency_field="forecast_currency_id", compute="_compute_forecast"
     )
     forecast_quarter_expected = fields.Monetary(
-        string="Expected This Quarter", currency_field="forecast_currency_id", compute="_compute_forecast"
+        string="Forecast This Quarter", currency_field="forecast_currency_id", compute="_compute_forecast"
     )
     forecast_quarter_target = fields.Monetary(
         string="Target This Quarter", currency_field="forecast_currency_id", compute="_compute_forecast"
     )
     forecast_quarter_gap = fields.Monetary(
-        string="Gap This Quarter", currency_field="forecast_currency_id", compute="_compute_forecast"
+        string="Forecast Gap This Quarter", currency_field="forecast_currency_id", compute="_compute_forecast"
     )
 
     _sql_constraints = [("user_unique", "UNIQUE(user_id)", "Each user has one overview.")]
@@ -82,11 +116,23 @@ class SpmOverview(models.Model):
             overview.my_statement_ids = statements
             overview.my_appraisal_ids = appraisals
 
+    def _behind(self):
+        """The targets behind today of the people the user follows (the teams they lead; the company's for
+        an administrator): one per person and period, the lowest pace of their plans', the lowest first."""
+        uid = self.env.uid
+        followed = [("user_id", "!=", uid)] if access.has(self.env, "admin") else [("team_id.user_id", "=", uid)]
+        lines = self._current(
+            [*followed, ("user_id", "!=", uid), ("user_id", "!=", False), ("level", "in", ("user", "period"))]
+        )
+        worst = {}
+        for line in lines._filter_behind(fields.Date.context_today(self)).sorted(lambda rec: (rec.pace, rec.id)):
+            worst.setdefault((line.user_id, line.date_from, line.date_to), line)
+        return self.env["spm.quota.line"].union(*worst.values())
+
     def _compute_team(self):
         uid = self.env.uid
         led = [("team_id.user_id", "=", uid), ("user_id", "!=", uid)]
-        lines = self._current([*led, ("user_id", "!=", False), ("level", "in", ("user", "period"))])
-        behind = lines._filter_behind(fields.Date.context_today(self))
+        behind = self._behind()
         Statement = self.env["spm.payout.statement"]
         waiting = [("approved_by_id", "=", False), ("state", "=", "draft"), ("run_id.compute_date", "!=", False)]
         if not access.has(self.env, "admin"):
@@ -102,16 +148,61 @@ class SpmOverview(models.Model):
             overview.review_count = reviews
             overview.alert_count = alerts
 
+    def _pending_runs_domain(self):
+        """Runs waiting for someone: computed drafts (approval), approved runs (lock), and those locked
+        since the start of last month (export for payroll)."""
+        since = fields.Date.context_today(self).replace(day=1) - relativedelta(months=1)
+        return [
+            "|", "|",
+            "&", ("state", "=", "draft"), ("compute_date", "!=", False),
+            ("state", "=", "approved"),
+            "&", ("state", "=", "locked"), ("date_to", ">=", since),
+        ]  # fmt: skip
+
     def _compute_period(self):
         teams = self._current([("level", "=", "team"), ("period_type", "=", "plan")])
         plans = self.env["spm.quota.plan"].search([("state", "=", "active")])
         to_lock = self.env["spm.payout.run"].search_count([("state", "=", "approved")])
         failed = self.env["spm.job"].search_count([("state", "=", "failed")])
+        pending = self.env["spm.payout.run"]
+        if access.has(self.env, "finance"):
+            pending = pending.search(self._pending_runs_domain(), order="state, date_to desc, id desc")
         for overview in self:
             overview.team_line_ids = teams
             overview.plan_ids = plans
             overview.to_lock_count = to_lock
             overview.failed_job_count = failed
+            overview.pending_run_ids = pending
+
+    def _compute_setup(self):
+        """Whether the administrator's setup runs: plans active, an appraisal campaign running, no job failed."""
+        is_admin = access.has(self.env, "admin")
+        incentive_plans = self.env["spm.incentive.plan"].search_count([("state", "=", "active")]) if is_admin else 0
+        campaigns = self.env["spm.appraisal.campaign"].search_count([("state", "=", "running")]) if is_admin else 0
+        for overview in self:
+            overview.quota_plan_count = len(overview.plan_ids)
+            overview.incentive_plan_count = incentive_plans
+            overview.campaign_count = campaigns
+            overview.is_setup_complete = bool(
+                overview.quota_plan_count and incentive_plans and campaigns and not overview.failed_job_count
+            )
+
+    def _compute_estimate(self):
+        """What-If of today (the same calculation, in memory): the running period's earnings so far."""
+        what_if = self.env["spm.payout.simulate"]._estimate_today()
+        for overview in self:
+            overview.estimate_plan_id = what_if.plan_id
+            overview.estimate_currency_id = what_if.currency_id
+            overview.estimate_period = (
+                f"{format_date(self.env, what_if.date_from)} – {format_date(self.env, what_if.date_to)}"
+                if what_if
+                else False
+            )
+            overview.estimate_credited = what_if.credited_amount
+            overview.estimate_target = what_if.target
+            overview.estimate_attainment = what_if.attainment
+            overview.estimate_amount = what_if.projected_amount
+            overview.estimate_warning = what_if.period_warning
 
     def _forecast_domain(self):
         """(label, domain) of the forecast the user follows: the company's for an administrator or a finance
@@ -135,8 +226,23 @@ class SpmOverview(models.Model):
                 "quarter_expected_amount:sum", "quarter_target_amount:sum", "quarter_gap_amount:sum",
             ],
         )  # fmt: skip
+        methods = self.env["spm.forecast"]._read_group(
+            [*domain, ("month", "=", month), ("method", "!=", False)], ["method"], ["__count", "wape:avg"]
+        )
+        names = dict(self.env["spm.forecast"]._fields["method"]._description_selection(self.env))
+        if len(methods) == 1 and methods[0][1] == 1:
+            method = self.env._(
+                "%(method)s, backtested on the past months (WAPE %(wape).1f %%)",
+                method=names[methods[0][0]],
+                wape=methods[0][2] or 0.0,
+            )
+        else:  # a team's or the company's: the sum of the forecasts of its salespeople, each by its own method
+            method = ", ".join(
+                self.env._("%(method)s (%(count)s)", method=names[name], count=count) for name, count, _wape in methods
+            )
         for overview in self:
             overview.forecast_scope = label
+            overview.forecast_method = method or False
             overview.forecast_currency_id = self.env.company.currency_id  # the forecasts are in their company's
             overview.forecast_month_expected = expected or 0.0
             overview.forecast_month_target = target or 0.0
@@ -209,6 +315,9 @@ class SpmOverview(models.Model):
 
     def action_open_alerts(self):
         return self._open("spm_addon.spm_monitor_hit_action", [("state", "=", "open")])
+
+    def action_open_pending_runs(self):
+        return self._open("spm_addon.spm_payout_run_action", [("id", "in", self.pending_run_ids.ids)])
 
     def action_open_to_lock(self):
         return self._open("spm_addon.spm_payout_run_action", [("state", "=", "approved")])

@@ -220,6 +220,10 @@ class SpmPayoutRun(models.Model):
         for run in self:
             if run.state != "draft":
                 raise UserError(self.env._("Only a draft run is computed: %(run)s is not.", run=run.name))
+            plan = run.plan_id.sudo()
+            mismatch = plan._period_mismatch(plan._participants(), run.date_from, run.date_to)
+            if mismatch:
+                raise UserError(self.env._("Payout run %(run)s: %(why)s", run=run.name, why=mismatch))
         if len(self) == 1:
             return self.sudo()._run_compute()
         for run in self.sudo():

@@ -26,3 +26,5 @@ from . import test_payout_views
 from . import test_phone_tour
 from . import test_query_counts
 from . import test_plan_phone_tour
+from . import test_overview_figures
+from . import test_overview_phone_tour

@@ -24,8 +24,9 @@ class SpmPayoutSimulate(models.TransientModel):
     )
     date_from = fields.Date(
         string="From", compute="_compute_period", store=True, readonly=False, precompute=True, required=True,
-        help="The period a payout run would pay: the run of the plan that includes today, else the current "
-        "month inside the plan, else the plan's latest run.",
+        help="The period a payout run would pay: the run of the plan that includes today, else the quota period "
+        "that includes today (the month or the quarter the salesperson's target is set for), else the plan's "
+        "latest run.",
     )  # fmt: skip
     date_to = fields.Date(
         string="To", compute="_compute_period", store=True, readonly=False, precompute=True, required=True
@@ -63,6 +64,10 @@ class SpmPayoutSimulate(models.TransientModel):
         string="Projected Payout", currency_field="currency_id", compute="_compute_projection"
     )
     detail = fields.Char(string="How", compute="_compute_projection")
+    period_warning = fields.Char(
+        compute="_compute_period_warning",
+        help="Why the period cannot be paid as it is: it cuts a quota period, whose target is set as a whole.",
+    )
 
     @api.depends("plan_id")
     def _compute_period(self):
@@ -90,6 +95,15 @@ class SpmPayoutSimulate(models.TransientModel):
                 else {}
             )
             wizard.target = targets.get(wizard.user_id.id, 0.0)
+
+    @api.depends("plan_id", "user_id", "date_from", "date_to", *PLAN_RATES)
+    def _compute_period_warning(self):
+        for wizard in self:
+            wizard.period_warning = (
+                wizard._virtual_plan().sudo()._period_mismatch(wizard.user_id, wizard.date_from, wizard.date_to)
+                if wizard._may_read_figures() and wizard.date_from <= wizard.date_to
+                else False
+            )
 
     @api.depends("plan_id")
     def _compute_plan_values(self):
@@ -155,19 +169,31 @@ class SpmPayoutSimulate(models.TransientModel):
         return next((plan for plan in plans if self.env.user in plan._participants()), plans.browse())
 
     def _default_period(self, today):
-        """(from, to): the plan's run that includes ``today``, else the current month inside the plan,
-        else the plan's latest run, else the plan's first month."""
+        """(from, to): the plan's run that includes ``today``, else the quota period that includes
+        ``today`` (the salesperson's, else the plan's participants'), else the current month inside the
+        plan, else the plan's latest run, else the plan's first month."""
         plan = self.plan_id
         runs = plan.sudo().run_ids.sorted("date_to")
         current = runs.filtered(lambda run: run.date_from <= today <= run.date_to)[:1]
         if current:
             return current.date_from, current.date_to
         if plan.date_from <= today <= plan.date_to:
+            for users in (self.user_id, plan.sudo()._participants()):
+                quota_periods = plan.sudo()._quota_periods(users, today, today) if users else []
+                if quota_periods:  # the shortest, should plans of the measure overlap (a month and a year)
+                    return min(quota_periods, key=lambda period: period[1] - period[0])
             month = today.replace(day=1)
             return max(month, plan.date_from), min(month + relativedelta(months=1, days=-1), plan.date_to)
         if runs:
             return runs[-1].date_from, runs[-1].date_to
         return plan.date_from, min(plan.date_from + relativedelta(months=1, days=-1), plan.date_to)
+
+    @api.model
+    def _estimate_today(self):
+        """What-If of today for the current user, in memory: the plan that pays them, the period that
+        includes today, what they are credited so far (the overview's estimate of the running period)."""
+        plan = self._default_plan()
+        return self.new({"plan_id": plan.id, "user_id": self.env.uid}) if plan else self.browse()
 
     def _virtual_plan(self):
         """The plan as it is (every stored setting, tiers, category rates...) with the what-if rates, in
