@@ -32,6 +32,16 @@ class SpmTrainingEffect(models.Model):
     unmatched_count = fields.Integer(string="Unmatched", readonly=True, help="Trained people without any control.")
     trained_change = fields.Float(string="Change of the Trained", readonly=True, digits=(16, 2))
     control_change = fields.Float(string="Change of the Controls", readonly=True, digits=(16, 2))
+    trained_change_text = fields.Char(
+        string="Trained's Change",
+        compute="_compute_effect_text",
+        help="The mean change of the trained, in the KPI's unit.",
+    )
+    control_change_text = fields.Char(
+        string="Controls' Change",
+        compute="_compute_effect_text",
+        help="The mean change of their controls, in the KPI's unit.",
+    )
     effect = fields.Float(readonly=True, digits=(16, 2))
     ci_low = fields.Float(string="Interval From", readonly=True, digits=(16, 2))
     ci_high = fields.Float(string="Interval To", readonly=True, digits=(16, 2))
@@ -47,16 +57,20 @@ class SpmTrainingEffect(models.Model):
         ("course_kpi_uniq", "unique(course_id, kpi_id)", "A course has one effect per KPI."),
     ]
 
-    @api.depends("effect", "ci_low", "ci_high", "kpi_id")
+    @api.depends("effect", "ci_low", "ci_high", "trained_change", "control_change", "kpi_id", "company_id")
     @api.depends_context("lang")
     def _compute_effect_text(self):
+        """Changes and effects in the KPI's unit: money with its currency, counts, percentage points
+        for a percentage ("+4.2 pp")."""
         for record in self:
-            value = record.kpi_id._value_formatter(averaged=True) if record.kpi_id else str
+            change = record.kpi_id._change_formatter(record.company_id)
+            record.trained_change_text = change(record.trained_change)
+            record.control_change_text = change(record.control_change)
             record.effect_text = self.env._(
                 "%(effect)s (95 %% interval: %(low)s to %(high)s)",
-                effect=("+" if record.effect > 0 else "") + value(record.effect),
-                low=value(record.ci_low),
-                high=value(record.ci_high),
+                effect=change(record.effect),
+                low=change(record.ci_low),
+                high=change(record.ci_high),
             )
 
     @api.model
