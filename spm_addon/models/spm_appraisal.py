@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import formatLang
 
 from ..tools import access
 
@@ -221,11 +222,12 @@ class SpmAppraisal(models.Model):
         # a campaign's close tells thousands of people: their emails go through the mail queue, not one
         # SMTP connection each at the end of the transaction
         for appraisal in self.with_context(mail_notify_force_send=len(self) == 1):
+            local = appraisal.with_context(lang=appraisal.user_id.lang or self.env.lang)  # for the appraised
             appraisal.message_post(
-                body=self.env._(
+                body=local.env._(
                     "Your appraisal is published: score %(score)s, grade %(grade)s.",
-                    score=round(appraisal.score, 1),
-                    grade=appraisal.final_grade_id.name or "-",
+                    score=formatLang(local.env, appraisal.score, digits=1),
+                    grade=local.final_grade_id.name or "-",
                 ),
                 partner_ids=appraisal.user_id.partner_id.ids,
                 subtype_xmlid="mail.mt_comment",
