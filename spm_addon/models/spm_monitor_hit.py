@@ -3,7 +3,7 @@ from datetime import date, timedelta
 from babel.dates import format_skeleton
 
 from odoo import api, fields, models
-from odoo.tools import format_date, get_lang
+from odoo.tools import format_date, formatLang, get_lang
 from odoo.tools.misc import babel_locale_parse
 
 from ..tools import access
@@ -56,7 +56,7 @@ class SpmMonitorHit(models.Model):
         ),
     ]
 
-    @api.depends("kind", "figure_values", "period_key")
+    @api.depends("kind", "figure_values", "date")
     @api.depends_context("lang")
     def _compute_figures(self):
         # the stages and measures named, read at once (and gone ones left out)
@@ -197,11 +197,9 @@ class SpmMonitorHit(models.Model):
                 stage=names.get(("crm.stage", values["stage_id"]), "?"),
                 since=format_date(self.env, values["since"]),
             )
-        if self.kind == "overdue_activity":
-            year, week = self.period_key.split("-W")
-            return self.env._(
-                "Week of %(monday)s", monday=format_date(self.env, date.fromisocalendar(int(year), int(week), 1))
-            )
+        if self.kind == "overdue_activity":  # found once a week: the week of the run that found it
+            monday = self.date - timedelta(days=self.date.weekday())
+            return self.env._("Week of %(monday)s", monday=format_date(self.env, monday))
         if self.kind == "visits_below_norm":
             return self.env._("Week of %(monday)s", monday=format_date(self.env, values["week"]))
         if self.kind == "kpi_drop":
@@ -252,8 +250,8 @@ class SpmMonitorHit(models.Model):
                 "before (%(drop).0f%% lower).",
                 measure=measure,
                 month=self._format_month(values["month"]),
-                value=_amount(values["value"]),
-                centre=_amount(values["centre"]),
+                value=formatLang(self.env, values["value"]),
+                centre=formatLang(self.env, values["centre"]),
                 months=values["months"],
                 drop=values["drop"],
             )
@@ -269,7 +267,3 @@ class SpmMonitorHit(models.Model):
 def _short(number):
     """A count or a number of days as people write it: 3.2, 4, 30."""
     return f"{number:g}"
-
-
-def _amount(number):
-    return f"{number:,.2f}"
