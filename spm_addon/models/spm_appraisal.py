@@ -190,7 +190,9 @@ class SpmAppraisal(models.Model):
                 activity_type_id=activity_type.id,
                 user_id=appraisal.manager_user_id.id,
                 date_deadline=appraisal.campaign_id.date_deadline or fields.Date.context_today(self),
-                summary=self.env._("Review the appraisal of %(employee)s", employee=appraisal.employee_id.name),
+                summary=appraisal.with_context(lang=appraisal.manager_user_id.lang or self.env.lang).env._(
+                    "Review the appraisal of %(employee)s", employee=appraisal.employee_id.name
+                ),  # in the manager's words
             )
 
     def action_submit_review(self):
