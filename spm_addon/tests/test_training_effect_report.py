@@ -192,6 +192,64 @@ class TestTrainingEffectReport(TrainingEffectCommon):
             ],
         )  # fmt: skip
 
+    def test_attainment_effect_in_percentage_points(self):
+        """A KPI scored against the quota ("Revenue attainment") is measured by attainment in each window,
+        against the quota prorated by days, and its effect reads in percentage points.
+
+        Monthly quotas: rep1, rep2, rep4 3,100 in March, 3,000 in April, 3,100 in May; rep3 twice that; rep5
+        none. Windows of the 1 April completion: before 2 - 31 March, 30 of March's 31 days: 3,100 x 30 / 31
+        = 3,000 (rep3 6,000); after 2 April - 1 May, 29 of April's 30 days and 1 of May's 31: 3,000 x 29 / 30
+        + 3,100 x 1 / 31 = 2,900 + 100 = 3,000 (rep3 6,000). No quota line lies wholly inside either window.
+            rep1 trained   1,000 / 3,000 = 33.33 %   1,600 / 3,000 = 53.33 %   +20.00 pp
+            rep2 trained   2,000 / 3,000 = 66.67 %   2,300 / 3,000 = 76.67 %   +10.00 pp
+            rep3             900 / 6,000 = 15.00 %   1,100 / 6,000 = 18.33 %   + 3.33 pp
+            rep4           1,900 / 3,000 = 63.33 %   2,000 / 3,000 = 66.67 %   + 3.33 pp
+            rep5 trained   no quota: no attainment (not 0 %), left out, counted as without quota
+        (the administrator has no quota either: nobody's control). rep1 (33.33) is matched with rep3 (15.00,
+        18.33 away; rep4 is 30 away): 20 - 3.33 = 16.67 pp; rep2 (66.67) with rep4 (63.33): 10 - 3.33 =
+        6.67 pp. Effect (16.67 + 6.67) / 2 = 11.67 pp; the trained changed by (20 + 10) / 2 = 15 pp, their
+        controls by 3.33 pp; the bootstrap's means are 6.67, 11.67 or 16.67: 6.67 .. 16.67 pp."""
+        march, april, may = 3, 4, 5
+        normal = {march: 3_100, april: 3_000, may: 3_100}
+        self._quota({self.rep1: normal, self.rep2: normal, self.rep4: normal,
+                     self.rep3: {month: 2 * target for month, target in normal.items()}})  # fmt: skip
+        self.course.kpi_ids = [Command.set(self.attainment_kpi.ids)]
+        first = self._enrol(self.rep1, date(2026, 4, 1))
+        self._enrol(self.rep2, date(2026, 4, 1))
+        fifth = self._enrol(self.rep5, date(2026, 4, 1))
+        with freeze_time("2026-06-01"):
+            self.course.action_compute_effect()
+        effect = self.course.effect_ids
+        self.assertTrue(effect.is_attainment)
+        self.assertEqual((effect.trained_count, effect.control_count, effect.no_quota_count), (2, 2, 1))
+        # stored with two decimals
+        self.assertEqual((effect.effect, effect.trained_change, effect.control_change), (11.67, 15.0, 3.33))
+        self.assertEqual((effect.ci_low, effect.ci_high), (6.67, 16.67))
+        self.assertEqual(effect.verdict, "improved")
+        line = first.effect_person_ids
+        self.assertEqual((line.before, line.after, line.control_change, line.effect), (33.33, 53.33, 3.33, 16.67))
+        self.assertFalse(fifth.effect_person_ids)
+
+        def shown(lang):
+            env = self.env(context=dict(self.env.context, lang=lang))
+            person = line.with_env(env)
+            return (effect.with_env(env).trained_change_text, effect.with_env(env).control_change_text,
+                    effect.with_env(env).effect_text, person.before_text, person.after_text, person.change_text,
+                    person.control_change_text, person.effect_text)  # fmt: skip
+
+        self.assertEqual(
+            shown("en_US"),
+            ("+15.0 pp", "+3.3 pp", "+11.7 pp (95 % interval: +6.7 pp to +16.7 pp)",
+             "33.3 %", "53.3 %", "+20.0 pp", "+3.3 pp", "+16.7 pp"),
+        )  # fmt: skip
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["spm_addon"], ["zh_CN"], overwrite=True)
+        self.assertEqual(
+            shown("zh_CN"),
+            ("+15.0 个百分点", "+3.3 个百分点", "+11.7 个百分点（95 % 置信区间：+6.7 个百分点 至 +16.7 个百分点）",
+             "33.3 %", "53.3 %", "+20.0 个百分点", "+3.3 个百分点", "+16.7 个百分点"),
+        )  # fmt: skip
+
     def test_chinese_user_reads_the_verdict_in_chinese(self):
         self.env["res.lang"]._activate_lang("zh_CN")
         self.env["ir.module.module"]._load_module_terms(["spm_addon"], ["zh_CN"], overwrite=True)
