@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import formatLang
 
 from ..tools import access
 
@@ -189,7 +190,9 @@ class SpmAppraisal(models.Model):
                 activity_type_id=activity_type.id,
                 user_id=appraisal.manager_user_id.id,
                 date_deadline=appraisal.campaign_id.date_deadline or fields.Date.context_today(self),
-                summary=self.env._("Review the appraisal of %(employee)s", employee=appraisal.employee_id.name),
+                summary=appraisal.with_context(lang=appraisal.manager_user_id.lang or self.env.lang).env._(
+                    "Review the appraisal of %(employee)s", employee=appraisal.employee_id.name
+                ),  # in the manager's words
             )
 
     def action_submit_review(self):
@@ -221,11 +224,12 @@ class SpmAppraisal(models.Model):
         # a campaign's close tells thousands of people: their emails go through the mail queue, not one
         # SMTP connection each at the end of the transaction
         for appraisal in self.with_context(mail_notify_force_send=len(self) == 1):
+            local = appraisal.with_context(lang=appraisal.user_id.lang or self.env.lang)  # for the appraised
             appraisal.message_post(
-                body=self.env._(
+                body=local.env._(
                     "Your appraisal is published: score %(score)s, grade %(grade)s.",
-                    score=round(appraisal.score, 1),
-                    grade=appraisal.final_grade_id.name or "-",
+                    score=formatLang(local.env, appraisal.score, digits=1),
+                    grade=local.final_grade_id.name or "-",
                 ),
                 partner_ids=appraisal.user_id.partner_id.ids,
                 subtype_xmlid="mail.mt_comment",

@@ -132,7 +132,14 @@ class SpmCareerReadiness(models.Model):
         users_of = {
             criterion.id: [employee.user_id.id for employee in aiming[criterion.level_id]] for criterion in criteria
         }
-        figures = criteria._evaluate(users_of, today)
+        # the figures' words in the language of the person they are about (their manager reads the same row)
+        lang_of = {employee.user_id.id: employee.user_id.lang or self.env.lang for employee in employees}
+        figures = defaultdict(dict)
+        for lang in sorted(set(lang_of.values())):
+            users_in = {key: [user_id for user_id in ids if lang_of[user_id] == lang] for key, ids in users_of.items()}
+            spoken = criteria.filtered(lambda criterion, users_in=users_in: users_in[criterion.id])
+            for criterion_id, by_user in spoken.with_context(lang=lang)._evaluate(users_in, today).items():
+                figures[criterion_id].update(by_user)
         rows = []
         for level, people in aiming.items():
             for employee in people:

@@ -39,31 +39,39 @@ class SpmIncentiveTier(models.Model):
             for tier in self
         )
 
+    def _in_editor_lang(self):
+        """The tiers in the language of whoever edits them: the plan's chatter says what they did in
+        their words, as Odoo's tracking does."""
+        return self.with_context(lang=self.env.user.lang or self.env.lang)
+
     @api.model_create_multi
     def create(self, vals_list):
         tiers = super().create(vals_list)
+        local = tiers._in_editor_lang()
         for plan in tiers.plan_id:
             plan.message_post(
-                body=self.env._(
-                    "Tiers added: %(tiers)s", tiers=tiers.filtered(lambda t, p=plan: t.plan_id == p)._describe()
+                body=local.env._(
+                    "Tiers added: %(tiers)s", tiers=local.filtered(lambda t, p=plan: t.plan_id == p)._describe()
                 )
             )
         return tiers
 
     def write(self, vals):
-        before = {tier.id: tier._describe() for tier in self}
+        local = self._in_editor_lang()
+        before = {tier.id: tier._describe() for tier in local}
         result = super().write(vals)
-        for tier in self:
+        for tier in local:
             tier.plan_id.message_post(
-                body=self.env._("Tier changed: %(before)s → %(after)s", before=before[tier.id], after=tier._describe())
+                body=local.env._("Tier changed: %(before)s → %(after)s", before=before[tier.id], after=tier._describe())
             )
         return result
 
     def unlink(self):
+        local = self._in_editor_lang()
         for plan in self.plan_id:
             plan.message_post(
-                body=self.env._(
-                    "Tiers removed: %(tiers)s", tiers=self.filtered(lambda t, p=plan: t.plan_id == p)._describe()
+                body=local.env._(
+                    "Tiers removed: %(tiers)s", tiers=local.filtered(lambda t, p=plan: t.plan_id == p)._describe()
                 )
             )
         return super().unlink()

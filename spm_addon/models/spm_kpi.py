@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import float_round, get_lang
 
-from ..engine import curves
+from ..engine import attainment, curves
 
 CATEGORIES = [
     ("result", "Results"),
@@ -178,6 +178,28 @@ class SpmKpi(models.Model):
         measure = self.quota_measure_id or self.measure_id
         return self.env["spm.quota.line"]._read_user_targets(measure, user_ids, date_from, date_to, company_ids)
 
+    def _is_quota_attainment(self):
+        """Whether the KPI's value is scored against the salesperson's quota: an attainment, whose
+        changes read in percentage points of the quota (a training's effect)."""
+        self.ensure_one()
+        return self.kind == "measure" and self.target_mode == "quota"
+
+    def _read_attainments(self, user_ids, date_from, date_to, company_ids=None):
+        """{user id: attainment %} over [date_from, date_to]: the KPI's value against the quota
+        prorated by days (``engine.attainment.window_attainment``). Who has no quota over the whole
+        period (or a quota of 0) has no attainment: absent, not 0 %. Two queries."""
+        self.ensure_one()
+        values = self._read_values(user_ids, date_from, date_to, company_ids)
+        lines = self.env["spm.quota.line"]._read_user_lines(
+            self.quota_measure_id or self.measure_id, user_ids, date_from, date_to, company_ids
+        )
+        attainments = {}
+        for user_id, user_lines in lines.items():
+            value = attainment.window_attainment(values.get(user_id, 0.0), user_lines, date_from, date_to)
+            if value is not None:
+                attainments[user_id] = value
+        return attainments
+
     def _format_value(self, value, currency=None):
         """``value`` as a reader expects it, in their language: counts as whole numbers, percentages
         with one decimal and %, money with its currency (``currency``, else the KPI's company's),
@@ -185,14 +207,18 @@ class SpmKpi(models.Model):
         self.ensure_one()
         return self._value_formatter(currency=currency)(value)
 
-    def _value_formatter(self, averaged=False, currency=None):
+    def _value_formatter(self, averaged=False, currency=None, change=False, percent=False):
         """A function formatting values as ``_format_value`` does, for many values: the reader's
         language is looked up once and each distinct value formatted once. ``averaged``: the values
-        are means over people (a training's effect), so counts keep two decimals."""
+        are means over people (a training's effect), so counts keep two decimals. ``change``: the
+        values are differences, signed, and a percentage's in percentage points ("+4.2 pp").
+        ``percent``: the values are percentages whatever the KPI's unit (attainments of its quota)."""
         self.ensure_one()
         lang = self.env["res.lang"].browse(get_lang(self.env).id)
-        counts = self.kind == "measure" and self.aggregation in ("count", "count_distinct") and not averaged
-        unit = self.unit
+        counts = (
+            self.kind == "measure" and self.aggregation in ("count", "count_distinct") and not averaged and not percent
+        )
+        unit = "%" if percent else self.unit
         money = (
             not unit
             and self.kind == "measure"
@@ -200,6 +226,7 @@ class SpmKpi(models.Model):
             and self.sudo().value_field_id.ttype == "monetary"
         )
         currency = currency or (self.company_id or self.env.company).currency_id
+        points = self.env._("%(value)s pp") if change and unit == "%" else None
         done = {}
 
         def number(value, digits):
@@ -207,25 +234,38 @@ class SpmKpi(models.Model):
                 f"%.{digits}f", float_round(value, precision_digits=digits, rounding_method="HALF-EVEN"), grouping=True
             )
 
+        def text_of(value):
+            if unit == "%" and not counts:
+                return points % {"value": number(value, 1)} if points else f"{number(value, 1)} %"
+            text = number(value, 0 if counts or abs(value) >= 1000 else 2)
+            if money and not counts:  # as Odoo shows money: the symbol on its side, a non-breaking space between
+                text = (
+                    f"{currency.symbol}\N{NO-BREAK SPACE}{text}"
+                    if currency.position == "before"
+                    else (f"{text}\N{NO-BREAK SPACE}{currency.symbol}")
+                )
+            return f"{text} {unit}" if unit else text
+
         def format_value(value):
             if value not in done:
-                if counts:
-                    text = number(value, 0)
-                elif unit == "%":
-                    done[value] = f"{number(value, 1)} %"
-                    return done[value]
+                if change:  # the sign leads, before a currency symbol too: "+$ 300.00", "-4.2 pp"
+                    text = text_of(abs(value))
+                    shown = text_of(0.0) != text  # what rounds to 0 has no sign
+                    done[value] = ("+" if value > 0 else "-") + text if shown else text
                 else:
-                    text = number(value, 0 if abs(value) >= 1000 else 2)
-                    if money:  # as Odoo shows money: the symbol on its side, a non-breaking space between
-                        text = (
-                            f"{currency.symbol}\N{NO-BREAK SPACE}{text}"
-                            if currency.position == "before"
-                            else (f"{text}\N{NO-BREAK SPACE}{currency.symbol}")
-                        )
-                done[value] = f"{text} {unit}" if unit else text
+                    done[value] = text_of(value)
             return done[value]
 
         return format_value
+
+    def _change_formatter(self, company=None, averaged=True, percent=False):
+        """``_value_formatter`` for changes (signed, percentage points) in ``company``'s currency; for
+        no KPI, the plain number."""
+        if not self:
+            return lambda value: f"{value:+g}"
+        return self._value_formatter(
+            averaged=averaged, currency=company.currency_id if company else None, change=True, percent=percent
+        )
 
     def _score(self, actual, target):
         """(attainment %, score) of one value on the KPI's curve (see engine.curves.score)."""

@@ -1,6 +1,10 @@
-from datetime import timedelta
+from datetime import date, timedelta
+
+from babel.dates import format_skeleton
 
 from odoo import api, fields, models
+from odoo.tools import format_date, formatLang, get_lang
+from odoo.tools.misc import babel_locale_parse
 
 from ..tools import access
 
@@ -28,7 +32,13 @@ class SpmMonitorHit(models.Model):
     res_id = fields.Many2oneReference(string="Record ID", model_field="res_model", required=True, readonly=True)
     record_name = fields.Char(string="Record", readonly=True)
     period_key = fields.Char(
-        string="Period", required=True, readonly=True, help="The stay in a stage, week, month or last order found."
+        required=True,
+        readonly=True,
+        help="Technical key of the stay in a stage, week, month or last order found: a record is found once per key.",
+    )
+    period = fields.Char(
+        compute="_compute_figures",
+        help="The stay in a stage, week, month or last order found, in the reader's language.",
     )
     date = fields.Date(required=True, readonly=True, index=True)
     value = fields.Float(readonly=True, help="The figure found: days, count, visits, amount.")
@@ -46,7 +56,7 @@ class SpmMonitorHit(models.Model):
         ),
     ]
 
-    @api.depends("kind", "figure_values")
+    @api.depends("kind", "figure_values", "date")
     @api.depends_context("lang")
     def _compute_figures(self):
         # the stages and measures named, read at once (and gone ones left out)
@@ -58,6 +68,7 @@ class SpmMonitorHit(models.Model):
         }
         for hit in self:
             hit.figures = hit._render_figures(names) if hit.figure_values else False
+            hit.period = hit._render_period(names) if hit.figure_values else False
 
     # Actions
 
@@ -175,6 +186,31 @@ class SpmMonitorHit(models.Model):
         for hit, activity in zip(self, activities, strict=True):
             hit.activity_id = activity
 
+    def _render_period(self, names):
+        """The period found (the key a record is found once per) in words, its dates as the reader
+        writes them."""
+        self.ensure_one()
+        values = self.figure_values
+        if self.kind == "stage_aging":
+            return self.env._(
+                "In stage %(stage)s since %(since)s",
+                stage=names.get(("crm.stage", values["stage_id"]), "?"),
+                since=format_date(self.env, values["since"]),
+            )
+        if self.kind == "overdue_activity":  # found once a week: the week of the run that found it
+            monday = self.date - timedelta(days=self.date.weekday())
+            return self.env._("Week of %(monday)s", monday=format_date(self.env, monday))
+        if self.kind == "visits_below_norm":
+            return self.env._("Week of %(monday)s", monday=format_date(self.env, values["week"]))
+        if self.kind == "kpi_drop":
+            return self._format_month(values["month"])
+        return self.env._("Last order on %(day)s", day=format_date(self.env, values["last"]))
+
+    def _format_month(self, month):
+        """'2026-08' as the reader names the month: August 2026, 2026年8月."""
+        first = date.fromisoformat(f"{month}-01")
+        return format_skeleton("yMMMM", first, locale=babel_locale_parse(get_lang(self.env).code))
+
     def _render_figures(self, names):
         """The hit's figures as a sentence in the current language; ``names``: {(model, id): name} of the
         stages and measures they name."""
@@ -185,7 +221,7 @@ class SpmMonitorHit(models.Model):
                 "%(days)s days in stage %(stage)s since %(since)s, limit %(limit)s days (%(over)s days over).",
                 days=values["days"],
                 stage=names.get(("crm.stage", values["stage_id"]), "?"),
-                since=values["since"],
+                since=format_date(self.env, values["since"]),
                 limit=values["limit"],
                 over=values["over"],
             )
@@ -194,7 +230,7 @@ class SpmMonitorHit(models.Model):
                 "%(count)s activities overdue by more than %(days)s days, the oldest due %(oldest)s.",
                 count=values["count"],
                 days=values["days"],
-                oldest=values["oldest"],
+                oldest=format_date(self.env, values["oldest"]),
             )
         measure = names.get(("spm.measure", values.get("measure_id")), "?")
         if self.kind == "visits_below_norm":
@@ -203,7 +239,7 @@ class SpmMonitorHit(models.Model):
                 "alert below %(floor)s.",
                 value=_short(values["value"]),
                 measure=measure,
-                week=values["week"],
+                week=format_date(self.env, values["week"]),
                 norm=_short(values["norm"]),
                 weeks=values["weeks"],
                 floor=_short(values["floor"]),
@@ -213,16 +249,16 @@ class SpmMonitorHit(models.Model):
                 "%(measure)s of %(month)s: %(value)s against a usual %(centre)s over the %(months)s months "
                 "before (%(drop).0f%% lower).",
                 measure=measure,
-                month=values["month"],
-                value=_amount(values["value"]),
-                centre=_amount(values["centre"]),
+                month=self._format_month(values["month"]),
+                value=formatLang(self.env, values["value"]),
+                centre=formatLang(self.env, values["centre"]),
                 months=values["months"],
                 drop=values["drop"],
             )
         return self.env._(
             "No order for %(days)s days since %(last)s; usually every %(interval)s days (alert after %(due)s days).",
             days=values["days"],
-            last=values["last"],
+            last=format_date(self.env, values["last"]),
             interval=_short(values["interval"]),
             due=_short(values["due"]),
         )
@@ -231,7 +267,3 @@ class SpmMonitorHit(models.Model):
 def _short(number):
     """A count or a number of days as people write it: 3.2, 4, 30."""
     return f"{number:g}"
-
-
-def _amount(number):
-    return f"{number:,.2f}"

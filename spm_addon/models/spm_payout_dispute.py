@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import format_amount
 
 from ..tools import access
 
@@ -142,10 +143,11 @@ class SpmPayoutDispute(models.Model):
                 )
         self.sudo()._resolve("accepted")
         for dispute in self:
+            local = dispute.with_context(lang=dispute.user_id.lang or self.env.lang)  # for the salesperson told
             dispute.message_post(
-                body=self.env._(
+                body=local.env._(
                     "Accepted: an adjustment of %(amount)s is paid by the next payout run.",
-                    amount=dispute.adjustment_amount,
+                    amount=format_amount(local.env, dispute.adjustment_amount, dispute.currency_id),
                 ),
                 partner_ids=dispute.user_id.partner_id.ids,
             )
@@ -157,7 +159,8 @@ class SpmPayoutDispute(models.Model):
         self._refuse_unless_resolver()
         self.sudo()._resolve("rejected")
         for dispute in self:
-            dispute.message_post(body=self.env._("Rejected."), partner_ids=dispute.user_id.partner_id.ids)
+            local = dispute.with_context(lang=dispute.user_id.lang or self.env.lang)  # for the salesperson told
+            dispute.message_post(body=local.env._("Rejected."), partner_ids=dispute.user_id.partner_id.ids)
         return True
 
     def _check_open(self):

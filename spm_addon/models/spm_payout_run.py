@@ -295,14 +295,15 @@ class SpmPayoutRun(models.Model):
                     )
                 )
         statements.write({"approved_by_id": user.id, "approved_date": fields.Datetime.now()})
+        local = self.with_context(lang=user.lang or self.env.lang)  # in the words of whoever approves
         for run in self:
             mine = statements.filtered(lambda statement, run=run: statement.run_id == run)
             run.message_post(
-                body=self.env._(
+                body=local.env._(
                     "%(user)s approved %(count)s statements (%(total)s): %(approved)s of %(all)s approved.",
                     user=user.name,
                     count=len(mine),
-                    total=format_amount(self.env, sum(mine.mapped("amount")), run.currency_id),
+                    total=format_amount(local.env, sum(mine.mapped("amount")), run.currency_id),
                     approved=run.sudo().approved_count,
                     all=run.sudo().statement_count,
                 )

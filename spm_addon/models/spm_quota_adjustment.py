@@ -37,10 +37,11 @@ class SpmQuotaAdjustment(models.Model):
             )
         vals_list = [{**vals, "author_id": self.env.uid} for vals in vals_list]
         adjustments = super().create(vals_list)
-        for adjustment in adjustments:
+        local = adjustments.with_context(lang=self.env.user.lang or self.env.lang)  # in the author's words
+        for adjustment in local:
             adjustment.plan_id.sudo().message_post(
                 author_id=self.env.user.partner_id.id,
-                body=self.env._(
+                body=local.env._(
                     "Target of %(line)s changed from %(old)s to %(new)s by %(user)s: %(reason)s",
                     line=adjustment.line_id.display_name,
                     old=adjustment.currency_id.format(adjustment.old_target),

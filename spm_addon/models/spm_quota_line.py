@@ -1,4 +1,5 @@
 import ast
+from collections import defaultdict
 from datetime import date
 
 from odoo import api, fields, models
@@ -572,3 +573,35 @@ class SpmQuotaLine(models.Model):
             )
         )
         return {user_id: float(total or 0.0) for user_id, total in rows}
+
+    def _read_user_lines(self, measure, user_ids, date_from, date_to, company_ids=None):
+        """{user id: [(date_from, date_to, target)]}: each salesperson's finest quota lines of ``measure``
+        overlapping [date_from, date_to], from active, locked or closed plans (one query); to prorate
+        with ``engine.attainment.prorated_target``."""
+        self.flush_model()
+        self.env["spm.quota.plan"].flush_model()
+        rows = self.env.execute_query(
+            SQL(
+                """
+                SELECT line.user_id, line.date_from, line.date_to, line.target
+                  FROM spm_quota_line line
+                  JOIN spm_quota_plan plan ON plan.id = line.plan_id
+                 WHERE plan.measure_id = %(measure)s
+                   AND plan.state IN ('active', 'locked', 'closed')
+                   AND (%(no_company)s OR plan.company_id = ANY(%(companies)s))
+                   AND line.user_id = ANY(%(users)s)
+                   AND line.date_from <= %(date_to)s AND line.date_to >= %(date_from)s
+                   AND NOT EXISTS (SELECT 1 FROM spm_quota_line child WHERE child.parent_id = line.id)
+                """,
+                measure=measure.id,
+                no_company=not company_ids,
+                companies=list(company_ids or []),
+                users=list(user_ids),
+                date_from=date_from,
+                date_to=date_to,
+            )
+        )
+        lines = defaultdict(list)
+        for user_id, line_from, line_to, target in rows:
+            lines[user_id].append((line_from, line_to, float(target or 0.0)))
+        return dict(lines)

@@ -1,7 +1,7 @@
 from collections import defaultdict
 
 from odoo import models
-from odoo.tools import SQL
+from odoo.tools import SQL, format_amount, formatLang
 
 from ..engine import allocation, periods
 from ..tools import bulk
@@ -83,12 +83,16 @@ class SpmQuotaPlan(models.Model):
         pending = len(changed) + len(new)
         if not pending:
             root = next(row for row in rows if not row["parent_id"])
+            # in the words of whoever allocates (a background job runs as the person who started it)
+            local = self.with_context(lang=self.env.user.lang or self.env.lang)
             self.message_post(
-                body=self.env._(
+                body=local.env._(
                     "Targets allocated: %(total)s over %(count)s lines (%(method)s).",
-                    total=self.currency_id.format(root["target"]),
-                    count=len(rows),
-                    method=dict(self._fields["allocation_method"].selection)[self.allocation_method],
+                    total=format_amount(local.env, root["target"], self.currency_id),
+                    count=formatLang(local.env, len(rows), digits=0),
+                    method=dict(self._fields["allocation_method"]._description_selection(local.env))[
+                        self.allocation_method
+                    ],
                 )
             )
         return len(rows) - pending, len(rows)

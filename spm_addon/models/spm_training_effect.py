@@ -30,8 +30,34 @@ class SpmTrainingEffect(models.Model):
     trained_count = fields.Integer(string="Trained People", readonly=True)
     control_count = fields.Integer(string="Control People", readonly=True)
     unmatched_count = fields.Integer(string="Unmatched", readonly=True, help="Trained people without any control.")
+    is_attainment = fields.Boolean(
+        string="Measured as Attainment",
+        readonly=True,
+        help="The KPI is scored against the salesperson's quota: each person is measured by their attainment in "
+        "each window, the KPI's value against the quota prorated by days (each quota line overlapping the window "
+        "counts for its target x the days it shares with the window / its days), and the changes and the effect "
+        "read in percentage points. Who has no quota over the whole of a window has no attainment in it (not "
+        "0 %): a trained person is then left out of the effect and counted as without quota, a salesperson is "
+        "nobody's control.",
+    )
+    no_quota_count = fields.Integer(
+        string="Without Quota",
+        readonly=True,
+        help="Trained people left out of the effect because they have no quota over the whole of their before or "
+        "after window: their attainment there has no value.",
+    )
     trained_change = fields.Float(string="Change of the Trained", readonly=True, digits=(16, 2))
     control_change = fields.Float(string="Change of the Controls", readonly=True, digits=(16, 2))
+    trained_change_text = fields.Char(
+        string="Trained's Change",
+        compute="_compute_effect_text",
+        help="The mean change of the trained, in the KPI's unit.",
+    )
+    control_change_text = fields.Char(
+        string="Controls' Change",
+        compute="_compute_effect_text",
+        help="The mean change of their controls, in the KPI's unit.",
+    )
     effect = fields.Float(readonly=True, digits=(16, 2))
     ci_low = fields.Float(string="Interval From", readonly=True, digits=(16, 2))
     ci_high = fields.Float(string="Interval To", readonly=True, digits=(16, 2))
@@ -47,16 +73,22 @@ class SpmTrainingEffect(models.Model):
         ("course_kpi_uniq", "unique(course_id, kpi_id)", "A course has one effect per KPI."),
     ]
 
-    @api.depends("effect", "ci_low", "ci_high", "kpi_id")
+    @api.depends(
+        "effect", "ci_low", "ci_high", "trained_change", "control_change", "kpi_id", "company_id", "is_attainment"
+    )
     @api.depends_context("lang")
     def _compute_effect_text(self):
+        """Changes and effects in the KPI's unit: money with its currency, counts, percentage points
+        for a percentage or an attainment ("+4.2 pp")."""
         for record in self:
-            value = record.kpi_id._value_formatter(averaged=True) if record.kpi_id else str
+            change = record.kpi_id._change_formatter(record.company_id, percent=record.is_attainment)
+            record.trained_change_text = change(record.trained_change)
+            record.control_change_text = change(record.control_change)
             record.effect_text = self.env._(
                 "%(effect)s (95 %% interval: %(low)s to %(high)s)",
-                effect=("+" if record.effect > 0 else "") + value(record.effect),
-                low=value(record.ci_low),
-                high=value(record.ci_high),
+                effect=change(record.effect),
+                low=change(record.ci_low),
+                high=change(record.ci_high),
             )
 
     @api.model
@@ -96,8 +128,13 @@ class SpmTrainingEffect(models.Model):
     def _measure(self, course, kpi, cohorts, pool, first, others=None):
         others = others or {}
         company_ids = course.company_id.ids
-        missing = None if kpi.kind == "ratio" else 0.0  # a ratio without denominator has no value
+        # an attainment is measured against the quota of each window: who has none there has no value,
+        # as a ratio without denominator has none
+        is_attainment = kpi._is_quota_attainment()
+        read = kpi._read_attainments if is_attainment else kpi._read_values
+        missing = None if is_attainment or kpi.kind == "ratio" else 0.0
         rows = []
+        no_quota = set()
         for day in sorted(cohorts):
             (before_from, before_to), (after_from, after_to) = training_effect.windows(day, course.effect_days)
             controls = sorted(
@@ -108,14 +145,16 @@ class SpmTrainingEffect(models.Model):
             )
             trained = cohorts[day]
             users = [*(enrolment.user_id.id for enrolment in trained), *controls]
-            before = kpi._read_values(users, before_from, before_to, company_ids)
-            after = kpi._read_values(users, after_from, after_to, company_ids)
+            before = read(users, before_from, before_to, company_ids)
+            after = read(users, after_from, after_to, company_ids)
 
             def values(user, before=before, after=after):
                 return before.get(user, missing), after.get(user, missing)
 
             trained_rows = [(enrolment, *values(enrolment.user_id.id)) for enrolment in trained]
             pool_rows = [(user, *values(user)) for user in controls]
+            if is_attainment:
+                no_quota.update(row[0].user_id.id for row in trained_rows if None in row[1:])
             rows.append(
                 (
                     [row for row in trained_rows if None not in row[1:]],
@@ -136,6 +175,8 @@ class SpmTrainingEffect(models.Model):
             "trained_count": result.trained,
             "control_count": result.controls,
             "unmatched_count": result.unmatched,
+            "is_attainment": is_attainment,
+            "no_quota_count": len(no_quota),
             "trained_change": result.trained_change,
             "control_change": result.control_change,
             "effect": result.effect,

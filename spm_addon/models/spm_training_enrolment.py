@@ -4,6 +4,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import format_date
 
 from ..tools import access, ratios
 
@@ -296,24 +297,26 @@ class SpmTrainingEnrolment(models.Model):
         }
         model_id = self.env["ir.model"]._get_id(self._name)
         vals_list = []
+        overdue = type_xmlid.endswith("overdue")
         for enrolment in self:
-            if type_xmlid.endswith("overdue"):
-                summary = self.env._(
-                    "%(course)s of %(person)s was due on %(due)s",
-                    course=enrolment.course_id.name,
-                    person=enrolment.user_id.name,
-                    due=enrolment.due_date,
-                )
-            else:
-                summary = self.env._(
-                    "%(course)s of %(person)s expires on %(expiry)s",
-                    course=enrolment.course_id.name,
-                    person=enrolment.user_id.name,
-                    expiry=enrolment.expiry_date,
-                )
             for user in enrolment.user_id | enrolment.manager_user_id:
                 if (enrolment.id, user.id) in existing:
                     continue
+                env = self.with_context(lang=user.lang or self.env.lang).env  # in the words of whom it is for
+                if overdue:
+                    summary = env._(
+                        "%(course)s of %(person)s was due on %(due)s",
+                        course=enrolment.course_id.with_env(env).name,
+                        person=enrolment.user_id.name,
+                        due=format_date(env, enrolment.due_date),
+                    )
+                else:
+                    summary = env._(
+                        "%(course)s of %(person)s expires on %(expiry)s",
+                        course=enrolment.course_id.with_env(env).name,
+                        person=enrolment.user_id.name,
+                        expiry=format_date(env, enrolment.expiry_date),
+                    )
                 vals_list.append(
                     {
                         "res_model_id": model_id,

@@ -1,3 +1,4 @@
+from calendar import monthrange
 from datetime import date
 
 from odoo import Command
@@ -17,12 +18,18 @@ class TrainingEffectCommon(SpmCommon):
         rep4           15 March 1,900   15 April 2,000   change +100
         rep5           15 March 3,000   15 April 3,000   change    0
     The administrator is a member of the default sales team and sells nothing: 0 -> 0.
+    The KPI reads the revenue itself against a fixed target: its effect reads in money. The shipped
+    "Revenue attainment" is scored against the quota: its effect is measured in attainment
+    (``_quota`` gives the salespeople quotas for it).
     """
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.kpi = cls.env.ref("spm_addon.spm_kpi_revenue_attainment")
+        cls.attainment_kpi = cls.env.ref("spm_addon.spm_kpi_revenue_attainment")
+        cls.kpi = cls.attainment_kpi.copy(
+            {"name": "Revenue", "code": "revenue_amount", "target_mode": "fixed", "target_value": 10_000}
+        )
         cls.course = cls.env["spm.training.course"].create(
             {
                 "name": "Value Selling",
@@ -46,3 +53,20 @@ class TrainingEffectCommon(SpmCommon):
         )
         enrolment._complete(completion_date, 90)
         return enrolment
+
+    def _quota(self, targets):
+        """An active 2026 plan of confirmed revenue whose salespeople have the monthly quotas ``targets``
+        ({user: {month: target}}), on lines of their own."""
+        plan = self._plan(name="Quotas 2026", allocation_method="equal")
+        team_of = {user: self.teams.filtered(lambda team, user=user: user in team.member_ids)[:1] for user in targets}
+        self.env["spm.quota.line"].create(
+            [
+                {"plan_id": plan.id, "level": "user", "team_id": team_of[user].id, "user_id": user.id,
+                 "date_from": date(2026, month, 1), "date_to": date(2026, month, monthrange(2026, month)[1]),
+                 "target": target}
+                for user, months in targets.items()
+                for month, target in months.items()
+            ]
+        )  # fmt: skip
+        plan.action_activate()
+        return plan

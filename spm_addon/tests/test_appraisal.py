@@ -376,6 +376,9 @@ class TestAppraisal(SpmCommon):
         self.assertEqual(mine.state, "calibration")
 
     def test_submitting_closes_the_self_assessment_activity(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["spm_addon"], ["zh_CN"], overwrite=True)
+        self.manager_a.lang = "zh_CN"
         campaign = self._campaign()
         campaign.action_start()
         mine = self._appraisal(campaign, self.rep1)
@@ -386,6 +389,8 @@ class TestAppraisal(SpmCommon):
         self.assertFalse(mine.activity_ids.filtered(lambda a: a.activity_type_id == self_type))
         self.assertEqual(mine.activity_ids.activity_type_id, review_type)
         self.assertEqual(mine.activity_ids.user_id, self.manager_a)
+        # in the manager's language, whoever submits
+        self.assertEqual(mine.activity_ids.summary, f"评估 {mine.employee_id.name} 的绩效考核")
         # the other appraisal still waits for its self-assessment
         other = self._appraisal(campaign, self.rep2)
         self.assertEqual(other.activity_ids.activity_type_id, self_type)

@@ -140,6 +140,16 @@ class TestCareerReadiness(CareerCommon):
         self.assertEqual(self.env["spm.career.readiness"].search_count([("user_id", "=", self.rep2.id)]), 3)
         self.assertFalse(rows[0].is_ready)
 
+    def test_figures_in_the_language_of_the_person(self):
+        """The stored figures read in the language of the person they are about: rep2 reads Chinese
+        (their certification expired on 1 March: not certified), rep1 English (certified)."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["spm_addon"], ["zh_CN"], overwrite=True)
+        self.rep2.lang = "zh_CN"
+        rows = self.env["spm.career.readiness"]._refresh(self.emp[self.rep1] | self.emp[self.rep2], today=TODAY)
+        certification = {row.user_id: row.detail for row in rows.filtered(lambda row: row.kind == "certification")}
+        self.assertEqual(certification, {self.rep1: "certified", self.rep2: "未认证"})
+
     def test_next_level_after_senior(self):
         # rep1 promoted to Senior aims at Team Leader, which has no criteria: no row
         self.emp[self.rep1].spm_career_level_id = self.senior

@@ -95,6 +95,42 @@ class TestIncentive(SpmCommon):
         plan.rate_type = "retroactive"
         self.assertAlmostEqual(self._statement(self._run(plan), self.rep1).amount, 15_600.0)
 
+    def test_statement_printed_in_its_salespersons_language(self):
+        """The PDF statement reads the language of the salesperson it is for, whoever prints it, and a
+        company without a logo of its own prints no placeholder ("Your logo")."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["spm_addon"], ["zh_CN"], overwrite=True)
+        self._order(self.rep1, 100_000, date(2026, 3, 1))
+        self._order(self.rep2, 50_000, date(2026, 3, 1))
+        run = self._run(self._commission_plan())
+        self.rep1.lang = "zh_CN"
+        self.rep2.lang = "en_US"
+        self.assertTrue(run.company_id.uses_default_logo)
+
+        def printed(user):
+            statement = self._statement(run, user)
+            return (
+                self.env["ir.actions.report"]
+                ._render_qweb_html("spm_addon.spm_payout_statement_report", statement.ids)[0]
+                .decode()
+            )
+
+        chinese, english = printed(self.rep1), printed(self.rep2)
+        self.assertIn("提成单", chinese)
+        self.assertIn("<strong>销售员：</strong>", chinese)
+        self.assertIn("应发金额", chinese)
+        self.assertNotIn("Commission Statement", chinese)
+        self.assertIn("Commission Statement", english)
+        self.assertIn("<strong>Salesperson:</strong>", english)
+        self.assertNotIn("提成单", english)
+        default_logo = self.env["res.company"]._get_logo().decode()
+        for html in (chinese, english):
+            self.assertNotIn('alt="Logo"', html)
+            self.assertNotIn(default_logo[:200], html)
+        # a company with its own logo prints it
+        run.company_id.logo = b"R0lGODlhAQABAIAAAP///wAAACwAAAAAAQABAAACAkQBADs="  # a 1-pixel GIF
+        self.assertIn('alt="Logo"', printed(self.rep2))
+
     def test_gate_cap_and_foreign_currency(self):
         eur = self.env.ref("base.EUR")
         eur.active = True

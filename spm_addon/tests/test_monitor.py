@@ -117,6 +117,14 @@ class TestMonitorStageAging(MonitorCommon):
         self.assertIn("停留 45 天，上限 30 天（超出 15 天）", self._activities(stuck).note)
         self.assertIn("45 days in stage Monitor New", hit.with_context(lang="en_US").figures)
         self.assertIn("停留 45 天", hit.with_context(lang="zh_CN").figures)
+        # the period found reads as words and a date in the reader's format, never as its key
+        # ("<stage id>:<datetime>")
+        since = self.today - timedelta(days=45)
+        self.assertEqual(hit.with_context(lang="en_US").period, f"In stage Monitor New since {since:%m/%d/%Y}")
+        self.assertEqual(
+            hit.with_context(lang="zh_CN").period, f"自 {since.year}年{since:%m}月{since:%d}日 起处于阶段 Monitor New"
+        )
+        self.assertIn(f"{since.year}年{since:%m}月{since:%d}日", self._activities(stuck).note)
 
     def test_won_and_unassigned_deals_are_not_watched(self):
         won_stage = self.env["crm.stage"].create({"name": "Monitor Won", "is_won": True})
@@ -184,6 +192,7 @@ class TestMonitorPeople(MonitorCommon):
         self.assertEqual((hits.res_model, hits.res_id, hits.period_key), ("res.users", self.rep3.id, f"{month:%Y-%m}"))
         self.assertEqual((hits.value, hits.limit_value), (100, 1000))
         self.assertIn("(90% lower)", hits.figures)
+        self.assertEqual(hits.period, f"{month:%B} {month.year}")  # last month, named
         # a salesperson has no activities: the hit holds it, for rep3's team leader
         activity = self._activities(hits)
         self.assertEqual(activity.user_id, self.manager_b)
@@ -227,7 +236,10 @@ class TestMonitorPeople(MonitorCommon):
         self.assertEqual(hits.person_id, self.rep5 | solo)
         self.assertEqual(hits.mapped("value"), [2, 2])
         hit5 = hits.filtered(lambda h: h.person_id == self.rep5)
-        self.assertIn(f"the oldest due {self.today - timedelta(days=10)}", hit5.figures)
+        # the oldest due ten days ago, as an English reader writes a date
+        self.assertIn(f"the oldest due {self.today - timedelta(days=10):%m/%d/%Y}", hit5.figures)
+        monday = self.today - timedelta(days=self.today.weekday())
+        self.assertEqual(hit5.period, f"Week of {monday:%m/%d/%Y}")
         # rep5's team (C) is led by spm_admin; solo has no team, their employee's manager is Mia
         self.assertEqual(self._activities(hit5).user_id, self.spm_admin)
         self.assertEqual(self._activities(hits - hit5).user_id, self.manager_a)

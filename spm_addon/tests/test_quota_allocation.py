@@ -166,6 +166,21 @@ class TestQuotaAllocation(SpmCommon):
         self.assertEqual(week.actual_amount, 7_000)
         self.assertEqual(rep1.actual_amount, 7_000)
 
+    def test_allocation_is_told_in_the_language_of_who_allocates(self):
+        """The chatter says what the allocation did in the words of the administrator who ran it:
+        1,200,000 over 1 company + 3 teams + 5 reps + 5 x (4 quarters + 12 months) = 89 lines."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["spm_addon"], ["zh_CN"], overwrite=True)
+        self.spm_admin.lang = "zh_CN"
+        plan = self._plan()
+        plan.with_user(self.spm_admin).action_allocate()
+        self.assertIn("目标已分解：$&nbsp;1,200,000.00，共 89 行（按历史数据比例分配）。", plan.message_ids[0].body)
+        self.spm_admin.lang = "en_US"
+        other = self._plan()
+        other.with_user(self.spm_admin).action_allocate()
+        english = "Targets allocated: $&nbsp;1,200,000.00 over 89 lines (In proportion to history)."
+        self.assertIn(english, other.message_ids[0].body)
+
     def test_category_split_needs_a_category_measure(self):
         with self.assertRefused(ValidationError, "has no product category field"):
             self._plan(split_by_category=True, categ_ids=[(6, 0, self.categ_hw.ids)])

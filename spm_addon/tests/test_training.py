@@ -324,6 +324,9 @@ class TestTrainingTracking(TrainingCommon):
         )
 
     def test_one_reminder_each_for_the_person_and_the_manager(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["spm_addon"], ["zh_CN"], overwrite=True)
+        self.manager_a.lang = "zh_CN"
         overdue = self._enrol(self.rep1, self.course_sales, due_date=date(2026, 3, 31))
         self._enrol(self.rep2, self.course_sales, due_date=date(2026, 6, 30))  # not due yet
         # a 12-month certification completed 20 April 2025 expires 20 April 2026: within 30 days of 1 April
@@ -340,7 +343,10 @@ class TestTrainingTracking(TrainingCommon):
                 sorted([(overdue.id, "rep1"), (overdue.id, "manager_a"), (expiring.id, "rep3"),
                         (expiring.id, "manager_b")]),
             )  # fmt: skip
-            self.assertIn("was due on 2026-03-31", activities.filtered(lambda a: a.res_id == overdue.id)[0].summary)
+            # each reads it in their language, the date as they write it: rep1 English, their manager Chinese
+            summaries = {a.user_id: a.summary for a in activities.filtered(lambda a: a.res_id == overdue.id)}
+            self.assertIn("was due on 03/31/2026", summaries[self.rep1])
+            self.assertIn("已于 2026年03月31日 到期未完成", summaries[self.manager_a])
             # a rerun adds nothing
             self.assertFalse(self.env["spm.training.enrolment"]._cron_remind())
             # the salesperson may mark their own reminder done (they only read the enrolment)

@@ -3,7 +3,7 @@ import { fitsTheScreen, inView } from "@spm_addon/js/tours/phone_checks";
 
 // A manager reads a course's measured effect on a 390-px phone: a card per KPI, a card per person.
 
-const EFFECT = '.o_field_widget[name="effect_ids"] .o_kanban_record:contains("Revenue attainment")';
+const EFFECT = '.o_field_widget[name="effect_ids"] .o_kanban_record:contains("Revenue")';
 const PERSON = '.modal .o_field_widget[name="person_ids"] .o_kanban_record:contains("Rep 1")';
 
 registry.category("web_tour.tours").add("spm_phone_training_effect_tour", {
