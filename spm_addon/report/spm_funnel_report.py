@@ -8,10 +8,13 @@ class SpmFunnelReport(models.Model):
     """The sales funnel: one row per opportunity and stage it reached, open, won and lost ones.
 
     An opportunity has reached every stage of its team up to its own by sequence (a lost one, the
-    stage where it was lost). Grouped by stage, "Reached" counts the opportunities that got that far
-    and "Won" those of them that were won; the conversion is their ratio of sums. Each opportunity's
-    own figures (expected revenue, cycle time, the opportunity count) are on the row of its own stage
-    only, so that they add up once whatever the grouping. Read as the opportunities' salespeople."""
+    stage where it was lost). "Reached" and "Won" count opportunities, each once in a group whatever
+    the number of its rows: grouped by stage, those that got that far and those of them won; on a
+    salesperson, a team, a month or the total, those that entered the funnel and those won. The
+    conversion is won over reached, so the total's is the funnel's win rate, never a sum over stages.
+    Each opportunity's own figures (expected revenue, cycle time, the opportunity count) are on the
+    row of its own stage only, so that they add up once whatever the grouping. Read as the
+    opportunities' salespeople."""
 
     _name = "spm.funnel.report"
     _description = "Sales Funnel"
@@ -25,8 +28,8 @@ class SpmFunnelReport(models.Model):
         ],
         "crm.stage": ["sequence", "team_id", "is_won"],
     }  # fmt: skip
-    # a group's conversion: the opportunities won over those that reached its stages, in %
-    _GROUP_RATIOS = {"conversion": ("won_count", "reached_count", 100.0)}
+    # the measures counted once per opportunity in a group: reached (entered), won, and their ratio in %
+    _DISTINCT_COUNTS = ("reached_count", "won_count", "conversion")
 
     lead_id = fields.Many2one("crm.lead", string="Opportunity", readonly=True)
     stage_id = fields.Many2one(
@@ -48,14 +51,20 @@ class SpmFunnelReport(models.Model):
     create_date = fields.Date(string="Created On", readonly=True)
     date_closed = fields.Date(string="Closed On", readonly=True)
     status = fields.Selection([("open", "Open"), ("won", "Won"), ("lost", "Lost")], readonly=True)
-    reached_count = fields.Integer(string="Reached", readonly=True, help="Opportunities that reached the stage.")
-    won_count = fields.Integer(string="Won", readonly=True, help="Of those, the opportunities won.")
+    reached_count = fields.Integer(
+        string="Reached",
+        readonly=True,
+        help="Opportunities, each counted once: by stage, those that reached the stage; by salesperson, "
+        "team, month or in total, those that entered the funnel.",
+    )
+    won_count = fields.Integer(string="Won", readonly=True, help="Of those, the opportunities won, each counted once.")
     conversion = fields.Float(
         string="Conversion (%)",
         readonly=True,
         digits=(16, 1),
         aggregator="avg",
-        help="Won over reached: grouped, the ratio of the sums.",
+        help="Won over reached: by stage, the share of the opportunities that reached it and were won; "
+        "by salesperson, team, month or in total, the win rate of the opportunities that entered the funnel.",
     )
     opportunity_count = fields.Integer(string="Opportunities", readonly=True)
     expected_revenue = fields.Monetary(currency_field="currency_id", readonly=True)
@@ -98,9 +107,19 @@ class SpmFunnelReport(models.Model):
         )
 
     def _read_group_select(self, aggregate_spec, query):
-        return ratios.select(self, self._GROUP_RATIOS, aggregate_spec, query) or super()._read_group_select(
-            aggregate_spec, query
-        )
+        """Reached and won count distinct opportunities: an opportunity has a row per stage it reached,
+        and a sum over stages would count it once per stage (45 "entered" for 20 opportunities)."""
+        fname, _sep, func = aggregate_spec.partition(":")
+        if fname not in self._DISTINCT_COUNTS or func not in ratios.GROUP_FUNCTIONS:
+            return super()._read_group_select(aggregate_spec, query)
+        lead = self._field_to_sql(self._table, "lead_id", query)
+        won_lead = SQL("CASE WHEN %s = 1 THEN %s END", self._field_to_sql(self._table, "won_count", query), lead)
+        reached, won = SQL("COUNT(DISTINCT %s)", lead), SQL("COUNT(DISTINCT %s)", won_lead)
+        if fname == "reached_count":
+            return reached
+        if fname == "won_count":
+            return won
+        return SQL("%s::float / NULLIF(%s, 0) * 100.0", won, reached)
 
     def action_open_lead(self):
         """The opportunity behind the row."""
