@@ -7,7 +7,7 @@ from ..tools import access
 SERVER_FIELDS = {
     "campaign_id", "template_id", "company_id", "employee_id", "user_id", "team_id", "state", "is_published",
     "score", "result_score", "behaviour_score", "satisfaction_score", "custom_score",
-    "previous_score", "grade_id", "final_grade_id", "rank_team", "rank_company", "is_complete",
+    "previous_score", "grade_id", "final_grade_id", "rank_team", "rank_company", "is_provisional",
 }  # fmt: skip
 # the assessment itself: each written by whom the stage allows
 STAGE_FIELDS = {"self_comment", "manager_comment", "calibrated_grade_id", "manager_user_id"}
@@ -43,11 +43,11 @@ class SpmAppraisal(models.Model):
     state = fields.Selection(STATES, required=True, default="self", tracking=True, index=True)
     is_published = fields.Boolean(string="Published", readonly=True, help="The employee sees the result.")
     line_ids = fields.One2many("spm.appraisal.line", "appraisal_id", string="Lines")
-    is_complete = fields.Boolean(
-        string="Fully Rated",
+    is_provisional = fields.Boolean(
+        string="Provisional Score",
         readonly=True,
-        help="Every criterion has its manager's rating. Until then the score is provisional (the criteria "
-        "not rated yet are left out, not counted as 0) and the appraisal has no grade and no rank.",
+        help="A criterion is not rated by the manager yet: the score leaves it out (it is not counted as 0) "
+        "and the appraisal has no grade and no rank until every criterion is rated.",
     )
     score = fields.Float(readonly=True, digits=(16, 1), aggregator="avg", tracking=True)
     result_score = fields.Float(string="Results", readonly=True, digits=(16, 2), aggregator="avg")
@@ -95,11 +95,12 @@ class SpmAppraisal(models.Model):
                 and line.completion_date <= appraisal.date_to
             )
 
-    @api.depends("grade_id", "calibrated_grade_id", "is_complete")
+    @api.depends("grade_id", "calibrated_grade_id", "is_provisional")
     def _compute_final_grade_id(self):
         for appraisal in self:
             # no grade on a provisional score
-            appraisal.final_grade_id = appraisal.is_complete and (appraisal.calibrated_grade_id or appraisal.grade_id)
+            final = appraisal.calibrated_grade_id or appraisal.grade_id
+            appraisal.final_grade_id = False if appraisal.is_provisional else final
 
     @api.depends("employee_id", "campaign_id")
     def _compute_display_name(self):

@@ -25,7 +25,7 @@ CATEGORY_COLUMNS = {
     "satisfaction": "satisfaction_score",
     "custom": "custom_score",
 }
-TOTAL_FIGURES = ["score", *CATEGORY_COLUMNS.values(), "grade_id", "final_grade_id", "is_complete"]
+TOTAL_FIGURES = ["score", *CATEGORY_COLUMNS.values(), "grade_id", "final_grade_id", "is_provisional"]
 
 
 def _differs(values, stored, units):
@@ -384,9 +384,9 @@ class SpmAppraisalCampaign(models.Model):
         only what changed; ``in_steps``: as much as a step of a background job may write through the
         ORM, then returns how many appraisals are still to write (ranks wait until none is).
 
-        An appraisal with a criterion not rated yet is not complete: its score is provisional, the
-        weighted scores of its rated lines over their weights (the unrated criteria left out, not
-        counted as 0), and it has no grade and no rank."""
+        An appraisal with a criterion not rated yet is provisional: its score is the sum of its rated
+        lines' weighted scores over their weights (the unrated criteria left out, not counted as 0),
+        and it has no grade and no rank."""
         self.ensure_one()
         self.env.flush_all()
         scope = SQL("AND appraisal.id = ANY(%s)", appraisals.ids) if appraisals else SQL()
@@ -409,7 +409,7 @@ class SpmAppraisalCampaign(models.Model):
         line_updates = []
         totals = defaultdict(lambda: dict.fromkeys(CATEGORY_COLUMNS, 0.0))
         rated_weight = defaultdict(float)  # the weights of the lines that have a score
-        incomplete = set()
+        provisional_ids = set()
         for line_id, appraisal_id, kind, category, weight, stored_score, stored_weighted, rating in rows:
             score = float(stored_score or 0.0)
             if kind == "criterion":
@@ -418,7 +418,7 @@ class SpmAppraisalCampaign(models.Model):
                 if _differs(row, (stored_score, stored_weighted), line_units):
                     line_updates.append((line_id, *row))
             if kind == "criterion" and not rating:  # left out of the score (it adds 0 to its category)
-                incomplete.add(appraisal_id)
+                provisional_ids.add(appraisal_id)
             else:
                 rated_weight[appraisal_id] += float(weight)
             totals[appraisal_id][category] += score * float(weight) / 100.0
@@ -437,15 +437,15 @@ class SpmAppraisalCampaign(models.Model):
         units = self._units(Appraisal, TOTAL_FIGURES)
         appraisal_updates = []
         for appraisal_id, parts in totals.items():
-            complete = appraisal_id not in incomplete
+            provisional = appraisal_id in provisional_ids
             total = sum(parts.values())
-            if not complete:  # provisional: over the weights rated so far, e.g. 40 of 60 % rated = 66.7
+            if provisional:  # over the weights rated so far: 40 of 60 % rated = 66.7
                 weight = rated_weight[appraisal_id]
                 total = total * 100.0 / weight if weight else 0.0
-            grade_id = curves.grade(total, grades) if complete else None
+            grade_id = None if provisional else curves.grade(total, grades)
             calibrated, *figures = stored[appraisal_id]
-            final_grade_id = (calibrated or grade_id) if complete else None
-            row = (total, *(parts[category] for category in CATEGORY_COLUMNS), grade_id, final_grade_id, complete)
+            final_grade_id = None if provisional else calibrated or grade_id
+            row = (total, *(parts[category] for category in CATEGORY_COLUMNS), grade_id, final_grade_id, provisional)
             if _differs(row, figures, units):
                 appraisal_updates.append((appraisal_id, *row))
         # final_grade_id is computed from the grades: the UPDATE sets it as the compute would, the ORM
@@ -463,16 +463,16 @@ class SpmAppraisalCampaign(models.Model):
 
     def _compute_ranks(self):
         """Competition ranks (1, 2, 2, 4) in the team and in the campaign: by score, then results, then
-        behaviour, then satisfaction; appraisals still equal share their rank. Only complete appraisals
-        are ranked: one with a criterion not rated yet has no rank and takes none from the others."""
+        behaviour, then satisfaction; appraisals still equal share their rank. A provisional appraisal (a
+        criterion not rated yet) has no rank and takes none from the others."""
         rows = self.env.execute_query(
             SQL(
-                "SELECT id, team_id, score, result_score, behaviour_score, satisfaction_score, is_complete, "
+                "SELECT id, team_id, score, result_score, behaviour_score, satisfaction_score, is_provisional, "
                 "rank_team, rank_company FROM spm_appraisal WHERE campaign_id = %s",
                 self.id,
             )
         )
-        items = [tuple(float(v or 0) if i > 1 else v for i, v in enumerate(row[:6])) for row in rows if row[6]]
+        items = [tuple(float(v or 0) if i > 1 else v for i, v in enumerate(row[:6])) for row in rows if not row[6]]
 
         def ranked(group):
             return curves.rank(group, key=lambda r: r[2], tiebreaks=(lambda r: r[3], lambda r: r[4], lambda r: r[5]))

@@ -121,7 +121,7 @@ class TestAppraisal(SpmCommon):
         self.assertAlmostEqual(satisfaction.weighted_score, 18.0)  # 90 x 20 %
         # teamwork not rated yet: left out, a provisional score over the 80 % rated, (66 + 18) / 80 % = 105,
         # not 66 + 0 + 18 = 84; no grade and no rank until it is rated
-        self.assertFalse(appraisal.is_complete)
+        self.assertTrue(appraisal.is_provisional)
         self.assertAlmostEqual(appraisal.score, 105.0)
         self.assertEqual((appraisal.grade_id, appraisal.final_grade_id), (self.env["spm.appraisal.grade"],) * 2)
         self.assertEqual((appraisal.rank_team, appraisal.rank_company), (0, 0))
@@ -138,7 +138,7 @@ class TestAppraisal(SpmCommon):
             appraisal.with_user(self.manager_a).action_submit_review()
         # the manager rates teamwork 4 of 5: 80 -> 0.6 x 110 + 0.2 x 80 + 0.2 x 90 = 100, grade A
         self._line(appraisal, kind="criterion").with_user(self.manager_a).write({"manager_rating": "4"})
-        self.assertTrue(appraisal.is_complete)
+        self.assertFalse(appraisal.is_provisional)
         self.assertAlmostEqual(appraisal.score, 100.0)
         self.assertAlmostEqual(appraisal.result_score, 66.0)
         self.assertAlmostEqual(appraisal.behaviour_score, 16.0)
@@ -185,20 +185,20 @@ class TestAppraisal(SpmCommon):
             return (round(appraisal.score, 1), appraisal.final_grade_id, appraisal.rank_team, appraisal.rank_company)
 
         # nothing rated: the KPI alone, 54 over its 60 % = 90 (not 54 with the criteria as 0); 60 / 60 % = 100
-        self.assertEqual((first.is_complete, figures(first)), (False, (90.0, no_grade, 0, 0)))
+        self.assertEqual((first.is_provisional, figures(first)), (True, (90.0, no_grade, 0, 0)))
         self.assertEqual(figures(second), (100.0, no_grade, 0, 0))
         (first | second).with_user(self.manager_a).action_submit_self()
         teamwork = first.line_ids.filtered(lambda line: line.criterion_id == self.criterion)
         care_line = first.line_ids.filtered(lambda line: line.criterion_id == care)
         # teamwork rated 5 of 5 = 100, x 20 % = 20: (54 + 20) / 80 % = 92.5, still provisional
         teamwork.with_user(self.manager_a).write({"manager_rating": "5"})
-        self.assertEqual((first.is_complete, figures(first)), (False, (92.5, no_grade, 0, 0)))
+        self.assertEqual((first.is_provisional, figures(first)), (True, (92.5, no_grade, 0, 0)))
         self.assertIn("provisional", care_line.explanation)
         # customer care rated 3 of 5 = 60, x 20 % = 12: 54 + 20 + 12 = 86, grade B (85 to 100), first of the
         # one complete appraisal; rep2, not rated, stays out of the ranking
         care_line.with_user(self.manager_a).write({"manager_rating": "3"})
         grade = {grade.name: grade for grade in template.grade_ids}
-        self.assertEqual((first.is_complete, figures(first)), (True, (86.0, grade["B"], 1, 1)))
+        self.assertEqual((first.is_provisional, figures(first)), (False, (86.0, grade["B"], 1, 1)))
         self.assertEqual(figures(second), (100.0, no_grade, 0, 0))
         # rep2 rated 3 and 3: 60 + 12 + 12 = 84, grade C (70 to 85), second behind rep1's 86
         second.line_ids.filtered(lambda line: line.kind == "criterion").with_user(self.manager_a).write(
