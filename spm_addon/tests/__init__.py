@@ -24,3 +24,4 @@ from . import test_nocode_payout
 from . import test_jobs
 from . import test_payout_views
 from . import test_phone_tour
+from . import test_audit_columns
