@@ -83,7 +83,7 @@ class TestFunnelReport(SpmCommon):
             leads |= self._lead(f"N{i}", self.rep5, self.team_c, self.new, 100, created, None, outcome)
         self.env.invalidate_all()
         self.assertEqual(len(leads), 20)
-        aggregates = ["reached_count", "won_count", "conversion"]
+        aggregates = ["reached_count", "won_count", "conversion", "advanced_count", "stage_conversion"]
         domain = [("lead_id", "in", leads.ids)]
 
         def read(user, groupby, lazy=True):
@@ -91,24 +91,27 @@ class TestFunnelReport(SpmCommon):
             report = self.env["spm.funnel.report"].with_user(user)
             return report.read_group(domain, aggregates, groupby, lazy=lazy)
 
+        def figures(group):
+            """(reached, won, win rate, moved on, stage conversion), the percentages to one decimal."""
+            return tuple(
+                round(group[name], 1) if isinstance(group[name], float) else group[name] for name in aggregates
+            )
+
         for user in (self.rep5, self.spm_admin):
-            # stage rows: reached 20, 12, 8, 5; won 5 in each; conversion 5/20 = 25 %, 5/12 = 41.7 %,
-            # 5/8 = 62.5 %, 5/5 = 100 %
-            by_stage = {
-                group["stage_id"][0]: (group["reached_count"], group["won_count"], round(group["conversion"], 1))
-                for group in read(user, ["stage_id"])
-            }
+            # stage rows: reached 20, 12, 8, 5; won 5 in each; win rate 5/20 = 25 %, 5/12 = 41.7 %,
+            # 5/8 = 62.5 %, 5/5 = 100 %; moved on to a later stage 12, 8, 5 (the won ones), none after Won:
+            # stage conversion 12/20 = 60 %, 8/12 = 66.7 %, 5/8 = 62.5 %, empty for Won
+            by_stage = {group["stage_id"][0]: figures(group) for group in read(user, ["stage_id"])}
             self.assertEqual(
                 by_stage,
-                {self.new.id: (20, 5, 25.0), self.qualified.id: (12, 5, 41.7), self.proposition.id: (8, 5, 62.5),
-                 self.won.id: (5, 5, 100.0)},
+                {self.new.id: (20, 5, 25.0, 12, 60.0), self.qualified.id: (12, 5, 41.7, 8, 66.7),
+                 self.proposition.id: (8, 5, 62.5, 5, 62.5), self.won.id: (5, 5, 100.0, 0, False)},
             )  # fmt: skip
-            # the salesperson's row, the team's, the month's and the total: 20 entered, 5 won, 5/20 = 25 %
+            # the salesperson's row, the team's, the month's and the total: 20 entered, 5 won, 5/20 = 25 %;
+            # 12 got past New, their first stage: 12/20 = 60 %
             for groupby in (["user_id"], ["team_id"], ["create_date:month"], []):
                 (group,) = read(user, groupby)
-                self.assertEqual(
-                    (group["reached_count"], group["won_count"], group["conversion"]), (20, 5, 25.0), groupby
-                )
+                self.assertEqual(figures(group), (20, 5, 25.0, 12, 60.0), groupby)
         # a stage crossed with the salesperson (a pivot's cell) stays the stage's: 12 reached Qualified, 5 won
         (cell,) = (
             group
