@@ -200,6 +200,11 @@ class TestAppraisal(SpmCommon):
         grade = {grade.name: grade for grade in template.grade_ids}
         self.assertEqual((first.is_provisional, figures(first)), (False, (86.0, grade["B"], 1, 1)))
         self.assertEqual(figures(second), (100.0, no_grade, 0, 0))
+        # an honour of the company's top 2 goes to rep1 only: rep2's higher provisional 100 is in no ranking
+        rule = self.env["spm.honour.rule"].create(
+            {"name": "Top 2", "badge_id": self.env.ref("spm_addon.spm_badge_champion").id, "top": 2}
+        )
+        self.assertEqual(rule._winners(campaign), first)
         # rep2 rated 3 and 3: 60 + 12 + 12 = 84, grade C (70 to 85), second behind rep1's 86
         second.line_ids.filtered(lambda line: line.kind == "criterion").with_user(self.manager_a).write(
             {"manager_rating": "3"}
