@@ -1,7 +1,7 @@
 {
     "name": "Sales Performance Management",
     "summary": "Quota cascades, KPI appraisals, incentive plans and payouts for sales teams",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Sales/Sales Performance",
     "author": "spm_addon",
     "license": "LGPL-3",

@@ -8,7 +8,7 @@ from ..tools import access
 SERVER_FIELDS = {
     "campaign_id", "template_id", "company_id", "employee_id", "user_id", "team_id", "state", "is_published",
     "score", "result_score", "behaviour_score", "satisfaction_score", "custom_score",
-    "previous_score", "grade_id", "final_grade_id", "rank_team", "rank_company",
+    "previous_score", "grade_id", "final_grade_id", "rank_team", "rank_company", "is_provisional",
 }  # fmt: skip
 # the assessment itself: each written by whom the stage allows
 STAGE_FIELDS = {"self_comment", "manager_comment", "calibrated_grade_id", "manager_user_id"}
@@ -44,6 +44,12 @@ class SpmAppraisal(models.Model):
     state = fields.Selection(STATES, required=True, default="self", tracking=True, index=True)
     is_published = fields.Boolean(string="Published", readonly=True, help="The employee sees the result.")
     line_ids = fields.One2many("spm.appraisal.line", "appraisal_id", string="Lines")
+    is_provisional = fields.Boolean(
+        string="Provisional Score",
+        readonly=True,
+        help="A criterion is not rated by the manager yet: the score leaves it out (it is not counted as 0) "
+        "and the appraisal has no grade and no rank until every criterion is rated.",
+    )
     score = fields.Float(readonly=True, digits=(16, 1), aggregator="avg", tracking=True)
     result_score = fields.Float(string="Results", readonly=True, digits=(16, 2), aggregator="avg")
     behaviour_score = fields.Float(string="Behaviour", readonly=True, digits=(16, 2), aggregator="avg")
@@ -90,10 +96,12 @@ class SpmAppraisal(models.Model):
                 and line.completion_date <= appraisal.date_to
             )
 
-    @api.depends("grade_id", "calibrated_grade_id")
+    @api.depends("grade_id", "calibrated_grade_id", "is_provisional")
     def _compute_final_grade_id(self):
         for appraisal in self:
-            appraisal.final_grade_id = appraisal.calibrated_grade_id or appraisal.grade_id
+            # no grade on a provisional score
+            final = appraisal.calibrated_grade_id or appraisal.grade_id
+            appraisal.final_grade_id = False if appraisal.is_provisional else final
 
     @api.depends("employee_id", "campaign_id")
     def _compute_display_name(self):

@@ -25,7 +25,7 @@ CATEGORY_COLUMNS = {
     "satisfaction": "satisfaction_score",
     "custom": "custom_score",
 }
-TOTAL_FIGURES = ["score", *CATEGORY_COLUMNS.values(), "grade_id", "final_grade_id"]
+TOTAL_FIGURES = ["score", *CATEGORY_COLUMNS.values(), "grade_id", "final_grade_id", "is_provisional"]
 
 
 def _differs(values, stored, units):
@@ -382,7 +382,11 @@ class SpmAppraisalCampaign(models.Model):
         """Criterion scores from ratings, weighted totals per category, grades and ranks of the
         campaign's open appraisals (``appraisals``: only these change, ranks always for all). Writes
         only what changed; ``in_steps``: as much as a step of a background job may write through the
-        ORM, then returns how many appraisals are still to write (ranks wait until none is)."""
+        ORM, then returns how many appraisals are still to write (ranks wait until none is).
+
+        An appraisal with a criterion not rated yet is provisional: its score is the sum of its rated
+        lines' weighted scores over their weights (the unrated criteria left out, not counted as 0),
+        and it has no grade and no rank."""
         self.ensure_one()
         self.env.flush_all()
         scope = SQL("AND appraisal.id = ANY(%s)", appraisals.ids) if appraisals else SQL()
@@ -404,6 +408,8 @@ class SpmAppraisalCampaign(models.Model):
         line_units = self._units(Line, ["score", "weighted_score"])
         line_updates = []
         totals = defaultdict(lambda: dict.fromkeys(CATEGORY_COLUMNS, 0.0))
+        rated_weight = defaultdict(float)  # the weights of the lines that have a score
+        provisional_ids = set()
         for line_id, appraisal_id, kind, category, weight, stored_score, stored_weighted, rating in rows:
             score = float(stored_score or 0.0)
             if kind == "criterion":
@@ -411,6 +417,10 @@ class SpmAppraisalCampaign(models.Model):
                 row = (score, score * float(weight) / 100.0)
                 if _differs(row, (stored_score, stored_weighted), line_units):
                     line_updates.append((line_id, *row))
+            if kind == "criterion" and not rating:  # left out of the score (it adds 0 to its category)
+                provisional_ids.add(appraisal_id)
+            else:
+                rated_weight[appraisal_id] += float(weight)
             totals[appraisal_id][category] += score * float(weight) / 100.0
         bulk.update(Line, {"score": "numeric", "weighted_score": "numeric"}, line_updates)
         grades = [(grade.min_score, grade.id) for grade in self.template_id.grade_ids]
@@ -427,15 +437,23 @@ class SpmAppraisalCampaign(models.Model):
         units = self._units(Appraisal, TOTAL_FIGURES)
         appraisal_updates = []
         for appraisal_id, parts in totals.items():
+            provisional = appraisal_id in provisional_ids
             total = sum(parts.values())
-            grade_id = curves.grade(total, grades)
+            if provisional:  # over the weights rated so far: 40 of 60 % rated = 66.7
+                weight = rated_weight[appraisal_id]
+                total = total * 100.0 / weight if weight else 0.0
+            grade_id = None if provisional else curves.grade(total, grades)
             calibrated, *figures = stored[appraisal_id]
-            row = (total, *(parts[category] for category in CATEGORY_COLUMNS), grade_id, calibrated or grade_id)
+            final_grade_id = None if provisional else calibrated or grade_id
+            row = (total, *(parts[category] for category in CATEGORY_COLUMNS), grade_id, final_grade_id, provisional)
             if _differs(row, figures, units):
                 appraisal_updates.append((appraisal_id, *row))
         # final_grade_id is computed from the grades: the UPDATE sets it as the compute would, the ORM
         # path leaves it to the compute
-        columns = {name: "integer" if name.endswith("_id") else "numeric" for name in TOTAL_FIGURES}
+        columns = {
+            name: "integer" if name.endswith("_id") else "boolean" if name.startswith("is_") else "numeric"
+            for name in TOTAL_FIGURES
+        }
         orm = in_steps and bool(bulk.orm_reasons(Appraisal, list(columns)))
         written = bulk.write_in_steps(appraisal_updates, lambda chunk: bulk.update(Appraisal, columns, chunk), orm)
         if written < len(appraisal_updates):
@@ -445,15 +463,16 @@ class SpmAppraisalCampaign(models.Model):
 
     def _compute_ranks(self):
         """Competition ranks (1, 2, 2, 4) in the team and in the campaign: by score, then results, then
-        behaviour, then satisfaction; appraisals still equal share their rank."""
+        behaviour, then satisfaction; appraisals still equal share their rank. A provisional appraisal (a
+        criterion not rated yet) has no rank and takes none from the others."""
         rows = self.env.execute_query(
             SQL(
-                "SELECT id, team_id, score, result_score, behaviour_score, satisfaction_score, rank_team, "
-                "rank_company FROM spm_appraisal WHERE campaign_id = %s",
+                "SELECT id, team_id, score, result_score, behaviour_score, satisfaction_score, is_provisional, "
+                "rank_team, rank_company FROM spm_appraisal WHERE campaign_id = %s",
                 self.id,
             )
         )
-        items = [tuple(float(v or 0) if i > 1 else v for i, v in enumerate(row[:6])) for row in rows]
+        items = [tuple(float(v or 0) if i > 1 else v for i, v in enumerate(row[:6])) for row in rows if not row[6]]
 
         def ranked(group):
             return curves.rank(group, key=lambda r: r[2], tiebreaks=(lambda r: r[3], lambda r: r[4], lambda r: r[5]))
@@ -467,9 +486,9 @@ class SpmAppraisalCampaign(models.Model):
             self.env["spm.appraisal"],
             {"rank_team": "integer", "rank_company": "integer"},
             [
-                (appraisal_id, team_rank[appraisal_id], company_rank[appraisal_id])
+                (appraisal_id, team_rank.get(appraisal_id), company_rank.get(appraisal_id))
                 for appraisal_id, *_values, stored_team, stored_company in rows
-                if (team_rank[appraisal_id], company_rank[appraisal_id]) != (stored_team, stored_company)
+                if (team_rank.get(appraisal_id), company_rank.get(appraisal_id)) != (stored_team, stored_company)
             ],
         )
 

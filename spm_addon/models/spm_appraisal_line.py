@@ -87,7 +87,7 @@ class SpmAppraisalLine(models.Model):
         _ = self.env._
         if self.kind == "criterion":
             if not self.manager_rating:
-                return _("Not rated by the manager yet: scores 0.")
+                return _("Not rated by the manager yet: left out of the provisional score until it is.")
             return _(
                 "Manager rating %(rating)s of 5 x 20 = score %(score)s; x weight %(weight)s %% = %(contribution)s.",
                 rating=self.manager_rating,

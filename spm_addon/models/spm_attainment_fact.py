@@ -11,7 +11,6 @@ class SpmAttainmentFact(models.Model):
 
     _name = "spm.attainment.fact"
     _description = "Attainment Actual"
-    _log_access = False
     _order = "plan_id, date_from, id"
 
     plan_id = fields.Many2one("spm.quota.plan", required=True, ondelete="cascade", index=True)
@@ -78,10 +77,12 @@ class SpmAttainmentFact(models.Model):
               ORDER BY categ.id, length(target.parent_path) DESC
             )
             INSERT INTO spm_attainment_fact (plan_id, company_id, date_from, date_to, user_id, team_id, categ_id,
-                                             country_id, state_id, source_id, medium_id, amount)
+                                             country_id, state_id, source_id, medium_id, amount,
+                                             create_uid, create_date, write_uid, write_date)
             SELECT %(plan)s, %(company)s, period.date_from, period.date_to, fig.user_id,
                    COALESCE(fig.team_id, member.team_id), COALESCE(categ_map.target_id, fig.categ_id), fig.country_id,
-                   fig.state_id, fig.source_id, fig.medium_id, SUM(fig.amount)
+                   fig.state_id, fig.source_id, fig.medium_id, SUM(fig.amount),
+                   %(uid)s, %(now)s, %(uid)s, %(now)s
               FROM fig
               JOIN period ON fig.day BETWEEN period.date_from AND period.date_to
               LEFT JOIN member ON member.user_id = fig.user_id
@@ -93,6 +94,9 @@ class SpmAttainmentFact(models.Model):
                     figures=figures,
                     plan=plan.id,
                     company=plan.company_id.id,
+                    # the audit columns, as the ORM fills them: who rebuilt the facts, at the transaction's time
+                    uid=self.env.uid,
+                    now=self.env.cr.now(),
                 )
             )
             count = self.env.cr.rowcount

@@ -36,7 +36,8 @@ class SpmHonourRule(models.Model):
     def _winners(self, campaign):
         """The appraisals of ``campaign`` the rule honours."""
         self.ensure_one()
-        appraisals = campaign.appraisal_ids.filtered(lambda a: a.score >= self.min_score)
+        # a provisional appraisal (a criterion not rated) has no rank: it is honoured for nothing
+        appraisals = campaign.appraisal_ids.filtered(lambda a: not a.is_provisional and a.score >= self.min_score)
         if self.basis == "rank_company":
             return appraisals.filtered(lambda a: a.rank_company <= self.top)
         if self.basis == "rank_team":

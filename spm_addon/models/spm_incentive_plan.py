@@ -62,7 +62,7 @@ class SpmIncentivePlan(models.Model):
     tier_ids = fields.One2many("spm.incentive.tier", "plan_id", string="Tiers", copy=True)
     gate = fields.Float(tracking=True, help="Below this attainment (%) or amount, nothing is paid (0 = no gate).")
     cap_amount = fields.Monetary(
-        string="Cap",
+        string="Amount Cap",
         currency_field="currency_id",
         tracking=True,
         help="Most paid per salesperson and run (0 = no cap).",

@@ -21,7 +21,6 @@ class SpmPayoutLine(models.Model):
     _name = "spm.payout.line"
     _description = "Payout Line"
     _order = "statement_id, document_date, id"
-    _log_access = False  # computed in bulk, never edited: the run's chatter tells who computed it
     # a group's effective rate: what it pays over what it credits, in %
     _GROUP_RATIOS = {"rate": ("amount", "credited_amount", 100.0)}
 

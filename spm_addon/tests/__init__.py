@@ -28,3 +28,4 @@ from . import test_query_counts
 from . import test_plan_phone_tour
 from . import test_overview_figures
 from . import test_overview_phone_tour
+from . import test_audit_columns

@@ -119,7 +119,12 @@ class TestAppraisal(SpmCommon):
         satisfaction = self._line(appraisal, kpi=self.kpi_satisfaction)
         self.assertAlmostEqual(satisfaction.actual, 90.0)
         self.assertAlmostEqual(satisfaction.weighted_score, 18.0)  # 90 x 20 %
-        self.assertAlmostEqual(appraisal.score, 84.0)  # not rated yet: 66 + 0 + 18
+        # teamwork not rated yet: left out, a provisional score over the 80 % rated, (66 + 18) / 80 % = 105,
+        # not 66 + 0 + 18 = 84; no grade and no rank until it is rated
+        self.assertTrue(appraisal.is_provisional)
+        self.assertAlmostEqual(appraisal.score, 105.0)
+        self.assertEqual((appraisal.grade_id, appraisal.final_grade_id), (self.env["spm.appraisal.grade"],) * 2)
+        self.assertEqual((appraisal.rank_team, appraisal.rank_company), (0, 0))
         # the drill-down lists rep1's two Q1 orders
         action = revenue.action_view_sources()
         self.assertEqual(self.env["sale.order"].search_count(action["domain"]), 2)
@@ -133,6 +138,7 @@ class TestAppraisal(SpmCommon):
             appraisal.with_user(self.manager_a).action_submit_review()
         # the manager rates teamwork 4 of 5: 80 -> 0.6 x 110 + 0.2 x 80 + 0.2 x 90 = 100, grade A
         self._line(appraisal, kind="criterion").with_user(self.manager_a).write({"manager_rating": "4"})
+        self.assertFalse(appraisal.is_provisional)
         self.assertAlmostEqual(appraisal.score, 100.0)
         self.assertAlmostEqual(appraisal.result_score, 66.0)
         self.assertAlmostEqual(appraisal.behaviour_score, 16.0)
@@ -141,7 +147,70 @@ class TestAppraisal(SpmCommon):
         appraisal.with_user(self.manager_a).action_submit_review()
         self.assertEqual(appraisal.state, "calibration")
         self.assertEqual(appraisal.rank_team, 1)
-        self.assertEqual(self._appraisal(campaign, self.rep2).rank_team, 2)
+        # rep2's teamwork is not rated yet: no rank; rated 1 of 5 (20 x 20 % = 4, without sales or surveys), second
+        other = self._appraisal(campaign, self.rep2)
+        self.assertEqual(other.rank_team, 0)
+        other.with_user(self.manager_a).action_submit_self()
+        self._line(other, kind="criterion").with_user(self.manager_a).write({"manager_rating": "1"})
+        self.assertAlmostEqual(other.score, 4.0)
+        self.assertEqual((other.rank_team, appraisal.rank_team), (2, 1))
+
+    def test_no_grade_or_rank_before_the_ratings(self):
+        """A running appraisal whose criteria are not all rated has a provisional score that leaves them
+        out, and no grade and no rank; rated, it gets both."""
+        care = self.env.ref("spm_addon.spm_criterion_customer_care")
+        template = self.env["spm.appraisal.template"].create(
+            {
+                "name": "Results 60 / teamwork 20 / customer care 20",
+                "line_ids": [
+                    Command.create({"kind": "kpi", "kpi_id": self.kpi_revenue.id, "weight": 60}),
+                    Command.create(
+                        {"kind": "criterion", "criterion_id": self.criterion.id, "category": "behaviour", "weight": 20}
+                    ),
+                    Command.create(
+                        {"kind": "criterion", "criterion_id": care.id, "category": "satisfaction", "weight": 20}
+                    ),
+                ],
+            }
+        )
+        # rep1 sells 45,000 of a quota of 50,000: 90 % -> score 90, x 60 % = 54; rep2 50,000: 100 -> 60
+        self._order(self.rep1, 45_000, date(2026, 2, 1))
+        self._order(self.rep2, 50_000, date(2026, 2, 1))
+        campaign = self._campaign(template_id=template.id)
+        campaign.action_start()
+        first, second = self._appraisal(campaign, self.rep1), self._appraisal(campaign, self.rep2)
+        no_grade = self.env["spm.appraisal.grade"]
+
+        def figures(appraisal):
+            return (round(appraisal.score, 1), appraisal.final_grade_id, appraisal.rank_team, appraisal.rank_company)
+
+        # nothing rated: the KPI alone, 54 over its 60 % = 90 (not 54 with the criteria as 0); 60 / 60 % = 100
+        self.assertEqual((first.is_provisional, figures(first)), (True, (90.0, no_grade, 0, 0)))
+        self.assertEqual(figures(second), (100.0, no_grade, 0, 0))
+        (first | second).with_user(self.manager_a).action_submit_self()
+        teamwork = first.line_ids.filtered(lambda line: line.criterion_id == self.criterion)
+        care_line = first.line_ids.filtered(lambda line: line.criterion_id == care)
+        # teamwork rated 5 of 5 = 100, x 20 % = 20: (54 + 20) / 80 % = 92.5, still provisional
+        teamwork.with_user(self.manager_a).write({"manager_rating": "5"})
+        self.assertEqual((first.is_provisional, figures(first)), (True, (92.5, no_grade, 0, 0)))
+        self.assertIn("provisional", care_line.explanation)
+        # customer care rated 3 of 5 = 60, x 20 % = 12: 54 + 20 + 12 = 86, grade B (85 to 100), first of the
+        # one complete appraisal; rep2, not rated, stays out of the ranking
+        care_line.with_user(self.manager_a).write({"manager_rating": "3"})
+        grade = {grade.name: grade for grade in template.grade_ids}
+        self.assertEqual((first.is_provisional, figures(first)), (False, (86.0, grade["B"], 1, 1)))
+        self.assertEqual(figures(second), (100.0, no_grade, 0, 0))
+        # an honour of the company's top 2 goes to rep1 only: rep2's higher provisional 100 is in no ranking
+        rule = self.env["spm.honour.rule"].create(
+            {"name": "Top 2", "badge_id": self.env.ref("spm_addon.spm_badge_champion").id, "top": 2}
+        )
+        self.assertEqual(rule._winners(campaign), first)
+        # rep2 rated 3 and 3: 60 + 12 + 12 = 84, grade C (70 to 85), second behind rep1's 86
+        second.line_ids.filtered(lambda line: line.kind == "criterion").with_user(self.manager_a).write(
+            {"manager_rating": "3"}
+        )
+        self.assertEqual(figures(second), (84.0, grade["C"], 2, 2))
+        self.assertEqual(figures(first), (86.0, grade["B"], 1, 1))
 
     def _review_all(self, campaign, rating="3"):
         appraisals = campaign.appraisal_ids

@@ -26,7 +26,14 @@ class TestNoCodeAppraisal(NoCodeMixin, SpmCommon):
         quota.action_allocate()
         quota.action_activate()
         cls._order(cls.rep1, 30_000, date(2026, 2, 1))  # rep1's Q1 quota: 1,200,000 / 3 / 2 / 4 = 50,000
-        cls.template = cls.env.ref("spm_addon.spm_appraisal_template_sales")
+        # the shipped template without its manager-rated criterion (teamwork 10 % moved to satisfaction,
+        # 20 -> 30 %): its appraisals are complete once computed, and get their grades and ranks then
+        shipped = cls.env.ref("spm_addon.spm_appraisal_template_sales")
+        cls.template = shipped.copy({"name": "Sales (KPIs only)"})
+        criterion = cls.template.line_ids.filtered(lambda line: line.kind == "criterion")
+        satisfaction = cls.template.line_ids.filtered(lambda line: line.kpi_id.category == "satisfaction")
+        cls.template.line_ids = [Command.unlink(criterion.id), Command.update(satisfaction.id, {"weight": 30})]
+        assert len(cls.template.line_ids) == 5 and sum(cls.template.line_ids.mapped("weight")) == 100
         cls.kpi_revenue = cls.env.ref("spm_addon.spm_kpi_revenue_attainment")
 
     def _campaign(self):

@@ -75,7 +75,16 @@ class TestNoCodePayout(NoCodeMixin, PayoutCommon):
         self._check_january(run)
         self.assertEqual(run.statement_ids.create_uid, self.spm_admin)  # the COPY fills the audit columns
         self.assertEqual(run.statement_ids.write_uid, self.spm_admin)
+        self._check_audit_columns(run)
         self.assertFalse(run.job_id)  # a small run is computed at once
+
+    def _check_audit_columns(self, run):
+        """The run's 12 lines name who computed them and when (the transaction's time, as the ORM)."""
+        lines = run.statement_ids.line_ids
+        self.assertEqual(len(lines), 12)
+        self.assertEqual((lines.create_uid, lines.write_uid), (self.spm_admin, self.spm_admin))
+        self.assertEqual(set(lines.mapped("create_date")), {self.env.cr.now()})
+        self.assertEqual(set(lines.mapped("write_date")), {self.env.cr.now()})
 
     def test_required_custom_fields_with_defaults_and_audit_columns(self):
         self._custom_field("spm.payout.statement", "x_cost_center", required=True, default="SALES-01")
@@ -88,6 +97,7 @@ class TestNoCodePayout(NoCodeMixin, PayoutCommon):
         self.assertEqual(run.statement_ids.line_ids.mapped("x_payroll_code"), ["P-100"] * 12)
         self.assertEqual(run.statement_ids.create_uid, self.spm_admin)
         self.assertTrue(all(run.statement_ids.mapped("create_date")))
+        self._check_audit_columns(run)  # the ORM path fills them too
         # recomputed from scratch: the same again, nothing twice
         run.with_user(self.spm_admin).action_compute()
         self._check_january(run)

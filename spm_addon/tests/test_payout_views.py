@@ -40,6 +40,11 @@ class TestPayoutViews(PayoutCommon):
             (node,) = form.xpath(f"//field[@name='{field}']")
             self.assertFalse(node.xpath("./list//field[@sum or @avg]"), f"{model}.{field}")
             self.assertTrue(node.xpath("./kanban//t[@t-name='card']"), f"{model}.{field} has cards for phones")
+        # a line's date is wide enough to read whole in Chinese ("2026年04月15日", 92 px by default cut it)
+        (date_column,) = self._form("spm.payout.statement", self.rep1).xpath(
+            "//field[@name='line_ids']/list/field[@name='document_date']"
+        )
+        self.assertEqual(date_column.get("width"), "120px")
         (dispute,) = self._form("spm.payout.statement", self.rep1).xpath(
             "//field[@name='line_ids']/kanban//button[@name='action_dispute']"
         )
@@ -58,3 +63,17 @@ class TestTierTour(HttpCase, PayoutCommon):
         # the tour set 250 then cleared it: both changes were saved (and written in the plan's chatter)
         changes = plan.message_ids.filtered(lambda m: "Tier changed" in (m.body or ""))
         self.assertEqual(len(changes), 2)
+
+
+@tagged("post_install", "-at_install")
+class TestNoCapTour(HttpCase, PayoutCommon):
+    """A plan's caps at 0 mean no cap: they read "No cap" (blank with "No cap" while edited), never
+    "0.00", which reads as capped at 0; the amount cap is named an amount."""
+
+    def test_caps_at_zero_read_no_cap(self):
+        plan = self._commission_plan(flat_rate=10.0)
+        self.assertEqual((plan.cap_amount, plan.attainment_cap), (0, 0))
+        url = f"/odoo/action-spm_addon.spm_incentive_plan_action/{plan.id}"
+        self.start_tour(url, "spm_no_cap_tour", login="admin")
+        plan.action_close()
+        self.start_tour(url, "spm_no_cap_readonly_tour", login="admin")

@@ -18,7 +18,6 @@ import re
 import time
 from collections import defaultdict
 
-from odoo import fields
 from odoo.tools import SQL, float_round, split_every
 
 NULL = "\\N"  # None in the text format of COPY
@@ -278,9 +277,10 @@ def _rounded(model, columns, rows):
 
 
 def _audit(model, formatted):
+    """The audit columns as the ORM fills them: the user who writes, the transaction's timestamp."""
     if not model._log_access:
         return {}
-    now, uid = fields.Datetime.now(), model.env.uid
+    now, uid = model.env.cr.now(), model.env.uid
     values = {"create_uid": uid, "create_date": now, "write_uid": uid, "write_date": now}
     return {name: copy_text(value) for name, value in values.items()} if formatted else values
 

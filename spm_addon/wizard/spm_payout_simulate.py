@@ -52,7 +52,7 @@ class SpmPayoutSimulate(models.TransientModel):
     )
     gate = fields.Float(compute="_compute_plan_values", store=True, readonly=False, precompute=True)
     cap_amount = fields.Monetary(
-        string="Cap", currency_field="currency_id", compute="_compute_plan_values", store=True, readonly=False,
+        string="Amount Cap", currency_field="currency_id", compute="_compute_plan_values", store=True, readonly=False,
         precompute=True,
     )  # fmt: skip
     attainment_cap = fields.Float(
