@@ -15,6 +15,10 @@ registry.category("web_tour.tours").add("spm_phone_tiers_tour", {
         },
         fitsTheScreen("The commission plan"),
         inView(`${TIER("0 % to 80 %")} [name="rate"]`, "The first tier's rate"),
+        {
+            content: "A rate reads as people write it: 2.5, not 2.5000",
+            trigger: `${TIER("0 % to 80 %")} [name="rate"]:contains("2.5"):not(:contains("2.50"))`,
+        },
         onOneLine(`${TIER("80 % to 100 %")} span:has([name="rate"])`, "The second tier's rate"),
         onOneLine(`${TIER("100 % and above")} span:has([name="rate"])`, "The top tier's rate"),
         ...TABS.map((name) => inView(`.o_notebook .nav-link[name="${name}"]`, `The tab ${name}`)),
