@@ -20,6 +20,7 @@ class SpmTrainingEffectPerson(models.Model):
     manager_user_id = fields.Many2one(related="enrolment_id.manager_user_id", store=True)
     company_id = fields.Many2one(related="enrolment_id.company_id", store=True)
     completion_date = fields.Date(related="enrolment_id.completion_date")
+    is_attainment = fields.Boolean(related="effect_id.is_attainment")
     before = fields.Float(readonly=True, digits=(16, 2))
     after = fields.Float(readonly=True, digits=(16, 2))
     change = fields.Float(compute="_compute_change", digits=(16, 2))
@@ -55,14 +56,14 @@ class SpmTrainingEffectPerson(models.Model):
         for line in self:
             line.change = line.after - line.before
 
-    @api.depends("before", "after", "control_change", "effect", "kpi_id", "company_id", "effect_id.is_attainment")
+    @api.depends("before", "after", "control_change", "effect", "kpi_id", "company_id", "is_attainment")
     @api.depends_context("lang")
     def _compute_texts(self):
         """Values and changes in the KPI's unit: money with its currency, counts, a percentage's
         changes in percentage points ("+4.2 pp"); an attainment's values in % of the quota prorated
         by days, its changes in percentage points."""
         for line in self:
-            kpi, company, percent = line.kpi_id, line.company_id, line.effect_id.is_attainment
+            kpi, company, percent = line.kpi_id, line.company_id, line.is_attainment
             value = (
                 kpi._value_formatter(currency=company.currency_id if company else None, percent=percent)
                 if kpi

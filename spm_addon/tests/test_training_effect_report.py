@@ -229,6 +229,8 @@ class TestTrainingEffectReport(TrainingEffectCommon):
         line = first.effect_person_ids
         self.assertEqual((line.before, line.after, line.control_change, line.effect), (33.33, 53.33, 3.33, 16.67))
         self.assertFalse(fifth.effect_person_ids)
+        # rep1 reads their own attainments on their enrolment
+        self.assertEqual(line.with_user(self.rep1).before_text, "33.3 %")
 
         def shown(lang):
             env = self.env(context=dict(self.env.context, lang=lang))
