@@ -6,7 +6,17 @@
     "author": "spm_addon",
     "license": "LGPL-3",
     "application": True,
-    "depends": ["base_import", "crm", "sale_management", "hr", "hr_gamification", "survey", "web_hierarchy"],
+    # base_automation: the automation rules an administrator makes without code, which the addon's bulk writes honour
+    "depends": [
+        "base_automation",
+        "base_import",
+        "crm",
+        "sale_management",
+        "hr",
+        "hr_gamification",
+        "survey",
+        "web_hierarchy",
+    ],
     "data": [
         "security/spm_security.xml",
         "security/ir.model.access.csv",

@@ -172,10 +172,12 @@ class SpmAppraisal(models.Model):
                 raise UserError(self.env._("Only an appraisal in self-assessment can be submitted."))
             if appraisal.user_id != self.env.user and not self.env.user.has_group("spm_addon.group_spm_manager"):
                 raise UserError(self.env._("Only the employee submits their self-assessment."))
+        # read while the employee may still read it: under review it is the manager's until published
+        by_employee = self.user_id == self.env.user
         self._close_activities("spm_addon.mail_activity_type_spm_appraisal_self")
         self._set_state("review")
         self.sudo()._schedule_review()
-        if self.user_id == self.env.user:
+        if by_employee:
             # the review is confidential until published: back to the employee's own appraisals
             return self.env["ir.actions.act_window"]._for_xml_id("spm_addon.spm_appraisal_action_my")
         return True

@@ -12,10 +12,18 @@ class SpmCommon(TransactionCase):
     spm_admin): rep5. ``finance`` is in the Finance group only.
     """
 
+    # True: the world lives in a new company of its own (users, teams, orders, plans), for tests of figures
+    # over a whole company (a plan without teams, quintiles or win rates among the company's records), which
+    # the main company's other records (Odoo's demo data) would change. No chart of accounts: no invoices.
+    own_company = False
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True, mail_notrack=True))
+        if cls.own_company:
+            company = cls.env["res.company"].create({"name": f"SPM {cls.__name__}"})
+            cls.env = cls.env(context=dict(cls.env.context, allowed_company_ids=company.ids))
         cls.company = cls.env.company
         cls.currency = cls.company.currency_id
         sales_groups = "sales_team.group_sale_salesman,spm_addon.group_spm_user"

@@ -262,7 +262,11 @@ class TestNoCodeQuota(NoCodeMixin, SpmCommon):
         self._order(self.rep1, 30_000, date(2026, 2, 1))
         self._order(self.rep3, 40_000, date(2026, 5, 1))
         plan.refresh_date = last = fields.Datetime.now() - timedelta(hours=2)
-        cron = self.env["spm.quota.plan"].with_context(lastcall=fields.Datetime.now() - timedelta(hours=1))
+        # today as the activation saw it (spm_admin's, UTC): the cron's user may live in another timezone (OdooBot
+        # in Odoo's demo data: Brussels), where today is already tomorrow near midnight and every line moves
+        cron = self.env["spm.quota.plan"].with_context(
+            lastcall=fields.Datetime.now() - timedelta(hours=1), tz=self.spm_admin.tz or "UTC"
+        )
         calls = 0
         with patch(f"{BULK}.ORM_LINES_PER_STEP", 2):
             while plan.refresh_date == last and calls < 10:

@@ -88,5 +88,10 @@ class TestPhoneTour(HttpCase, PayoutCommon):
             ]
         )  # fmt: skip
         plan.action_activate()
-        self.assertEqual(self.env["spm.forecast"]._compute_company(self.company), 9)  # rep1, team A, company
+        Forecast = self.env["spm.forecast"]
+        Forecast._compute_company(self.company)
+        # rep1, team A and the company, 3 months each (the company's other salespeople have theirs too)
+        for owner in (("user_id", "=", self.rep1.id), ("team_id", "=", self.team_a.id), ("scope", "=", "company")):
+            scope = ("scope", "=", {"user_id": "user", "team_id": "team"}.get(owner[0], "company"))
+            self.assertEqual(Forecast.search_count([("company_id", "=", self.company.id), scope, owner]), 3, owner)
         self.start_tour("/odoo/action-spm_addon.spm_overview_action", "spm_phone_forecast_tour", login="rep1")

@@ -202,7 +202,10 @@ class TestQuotaPlanButtons(QuotaTrustCommon):
 
 @tagged("post_install", "-at_install")
 class TestQuotaPlanScope(SpmCommon):
-    """A plan counts only its own teams: its history, suggested target and every actual."""
+    """A plan counts only its own teams: its history, suggested target and every actual. In a company of its
+    own: a plan without teams counts the whole company, where other orders (Odoo's demo data) would count."""
+
+    own_company = True
 
     @classmethod
     def setUpClass(cls):
