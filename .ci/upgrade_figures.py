@@ -136,7 +136,8 @@ def main():
                 json.dump(figures, out)
             records = sum(len(model["ids"]) for model in figures.values())
             values = sum(len(model["fields"]) for model in figures.values())
-            print(f"upgrade: {records} records of {len(figures)} spm.* models, {values} fields recorded.")
+            print(f"upgrade: {records} records of {len(figures)} spm.* models, {values} fields recorded:")
+            print("  " + ", ".join(f"{name} {len(model['ids'])}" for name, model in figures.items() if model["ids"]))
             return 0
         with open(args.file, encoding="utf-8") as src:
             before = json.load(src)
