@@ -84,7 +84,8 @@ class TestReportExports(HttpCase, SpmCommon):
         self.assertEqual(expected["target"], 200_000)
         groups = {row[0]: row[1] for row in rows[1:] if isinstance(row[0], str) and row[0].endswith(")")}
         self.assertEqual(list(groups), [f"Rep 1 ({len(rows) - 2})"])
-        self.assertEqual(next(iter(groups.values())), sum(expected.values()))
+        # sums of floats: the export and the read may add the rows in another order (other apps installed)
+        self.assertAlmostEqual(next(iter(groups.values())), sum(expected.values()), places=2)
 
     def test_attainment_by_region_and_channel(self):
         # after the plan's refresh, rep 1's rows: their target of 200,000 (a leaf line) and the 350 they sold
