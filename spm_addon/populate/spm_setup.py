@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from ..engine import allocation
 from ..tools import bulk
-from .generator import add_translations
+from .generator import FINANCE_LOGIN, add_translations
 from .training_setup import training_setup
 
 RAMP_MONTHS = 6  # a new hire sells a sixth of a full month in their first month, all of it from the sixth on
@@ -297,6 +297,25 @@ def _quarter(day):
     return date(end.year, (end.month - 1) // 3 * 3 + 1, 1), end
 
 
+def as_user(records, user):
+    """``records`` as ``user`` would act on them, in their language and company (the superuser when there
+    is no such user or they lack the company): what they do is written in their name."""
+    if not user or records.company_id - user.company_ids:
+        return records
+    return records.with_user(user).with_context(lang=user.lang).with_company(records.company_id[:1])
+
+
+def approve_as_managers(run):
+    """Approve the statements of ``run`` as its teams' leaders would, each those of their team, and the
+    rest (a leader's own, those of a team without a leader) as the administrator."""
+    statements = run.statement_ids
+    for leader in statements.team_id.user_id:
+        if statements.filtered(lambda s, leader=leader: s.team_id.user_id == leader and s.user_id != leader):
+            as_user(run, leader).action_approve()
+    if run.state == "draft":
+        as_user(run, run.env.ref("base.user_admin")).action_approve()
+
+
 def _quarter_label(day):
     """'2026 Q3' for a day of that quarter."""
     return f"{day.year} Q{(day.month + 2) // 3}"
@@ -321,12 +340,16 @@ def appraisal_setup(env, today, log=print, max_reps=2000):
         closed.with_company(company).action_start()
         closed._finish_jobs()  # at bench scale the start runs as a background job
         appraisals = closed.appraisal_ids
-        appraisals.action_submit_self()
-        for appraisal in appraisals:
-            rating = str(3 + (appraisal.employee_id.id * 7 + 3) % 3 - (appraisal.score < 60))
-            appraisal.line_ids.filtered(lambda line: line.kind == "criterion").write({"manager_rating": rating})
-        appraisals.action_submit_review()
-        closed.action_close()
+        # each salesperson hands in their self-assessment, each manager rates and completes the reviews of
+        # their team, the administrator closes: the chatter names them, as when they click the buttons
+        for user, mine in appraisals.grouped("user_id").items():
+            as_user(mine, user).action_submit_self()
+        for manager, mine in appraisals.grouped("manager_user_id").items():
+            for appraisal in as_user(mine, manager):
+                rating = str(3 + (appraisal.employee_id.id * 7 + 3) % 3 - (appraisal.score < 60))
+                appraisal.line_ids.filtered(lambda line: line.kind == "criterion").write({"manager_rating": rating})
+            as_user(mine, manager).action_submit_review()
+        as_user(closed, env.ref("base.user_admin")).action_close()
         running = Campaign.create(
             {
                 **base,
@@ -411,6 +434,7 @@ def incentive_setup(env, today, log=print, max_reps=2000):
             run.action_compute()
             run._finish_jobs()  # above a few thousand salespeople or documents it runs as a background job
             if quarter_from == before_from:  # the older quarter is paid: approved and locked
-                run.action_approve()
-                run.action_lock()
+                approve_as_managers(run)
+                finance = env["res.users"].search([("login", "=", FINANCE_LOGIN)])
+                as_user(run, finance).action_lock()
         log(f"{company.name}: commission plan {plan.name} with {len(plan.run_ids)} payout runs")

@@ -3,7 +3,13 @@ from datetime import date
 
 import psycopg2
 
-from odoo.addons.spm_addon.populate.generator import SCALES, generate
+from odoo.addons.spm_addon.populate.generator import (
+    FINANCE_LOGIN,
+    FINANCE_NAME,
+    SCALES,
+    demo_languages,
+    generate,
+)
 from odoo.addons.spm_addon.populate.spm_setup import MONITOR_RULES, monitor_setup, setup
 from odoo.addons.spm_addon.tools import bulk
 from odoo.tests import TransactionCase, tagged
@@ -94,21 +100,37 @@ class TestPopulate(TransactionCase):
         # salespeople differ: the best sells at least twice as much as the weakest
         self.assertGreater(checks["by_rep"][-1], 2 * checks["by_rep"][0])
 
-    def test_people_of_a_chinese_company_read_chinese(self):
-        """With Simplified Chinese in the database (the demo loads it), a CNY company's people read it:
-        their activities and messages come in it; an English database stays English."""
+    def test_each_user_reads_their_own_language(self):
+        """The demo installs Simplified Chinese beside English, both active (README): the CNY company's
+        people read Chinese, the USD company's and the administrator English; finance has a name of
+        their own, no salesperson's."""
+        admin = self.env.ref("base.user_admin")
         with self.env.cr.savepoint(flush=False) as savepoint:
-            self.env["res.lang"]._activate_lang("zh_CN")
-            generate(self.env, seed=7, scale="tiny", end_date=END, log=lambda *a: None)
+            # terms=False: the languages as the demo sets them, without loading Chinese's translations
+            demo_languages(self.env, terms=False)
+            generate(self.env, seed=7, scale="tiny", companies=2, end_date=END, log=lambda *a: None)
             self.env.flush_all()
             self.env.invalidate_all()
+            active = set(self.env["res.lang"].search([]).mapped("code"))
             users = self.env["res.users"].search([("login", "=like", "%@demo.example")])
-            langs = {(user.company_id.currency_id.name, user.lang) for user in users}
+            langs = {user.login: (user.company_id.currency_id.name, user.lang) for user in users}
+            finance = users.filtered(lambda user: user.login == FINANCE_LOGIN)
+            names = (finance.name, set((users - finance).mapped("name")))
+            admin_lang = admin.lang
             savepoint.rollback()
         self.env.invalidate_all()
         self.env.registry.clear_cache()  # the active languages are cached
-        self.assertIn(("CNY", "zh_CN"), langs)
-        self.assertEqual({lang for currency, lang in langs if currency != "CNY"} - {"en_US"}, set())
+        self.assertLessEqual({"en_US", "zh_CN"}, active)
+        self.assertEqual(admin_lang, "en_US")
+        # 6 salespeople, 2 leaders, 2 directors and finance; the first company is in CNY unless it has journal
+        # items already (Odoo's demo data): then both are in USD and everyone reads English
+        self.assertEqual(len(langs), 11)
+        for login, (currency, lang) in langs.items():
+            if login != FINANCE_LOGIN:
+                self.assertEqual(lang, "zh_CN" if currency == "CNY" else "en_US", login)
+        self.assertIn("USD", {currency for currency, _lang in langs.values()})
+        self.assertEqual(names[0], FINANCE_NAME)
+        self.assertNotIn(FINANCE_NAME, names[1])
 
     def test_signals_for_monitoring_and_reports(self):
         """The demo plants what each monitoring rule and report is to show: stalled deals, lost deals in
