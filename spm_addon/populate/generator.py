@@ -119,6 +119,18 @@ def demo_languages(env, terms=True):
     return english | chinese
 
 
+def demo_teams(env, company):
+    """The generated sales teams of ``company`` (led by the demo's leaders), not Odoo's default team nor
+    the teams a database had before: what the demo sets up (plans, campaigns, rules) is for them."""
+    return env["crm.team"].search(
+        [
+            ("company_id", "=", company.id),
+            ("member_ids", "!=", False),
+            ("user_id.login", "=like", "leader%@demo.example"),
+        ]
+    )
+
+
 def _month_start(day):
     return day.replace(day=1)
 
@@ -216,9 +228,18 @@ class Generator:
         cny = env.ref("base.CNY")
         usd = env.ref("base.USD")
         (cny | usd).active = True
-        if main.currency_id != cny and not env["account.move.line"].search_count([("company_id", "=", main.id)]):
-            main.currency_id = cny
-        main.write({"name": "Huaxin Technology Co., Ltd.", "country_id": env.ref("base.cn").id})
+        china = env.ref("base.cn")
+        if env["account.move.line"].search_count([("company_id", "=", main.id)], limit=1) or env[
+            "sale.order"
+        ].search_count([("company_id", "=", main.id)], limit=1):
+            # a database with accounting or sales of its own keeps its company as it is: the demo's Chinese
+            # company is a new one
+            main = env["res.company"].create(
+                {"name": "Huaxin Technology Co., Ltd.", "currency_id": cny.id, "country_id": china.id}
+            )
+            env["account.chart.template"].try_loading("generic_coa", main, install_demo=False)
+        else:
+            main.write({"name": "Huaxin Technology Co., Ltd.", "currency_id": cny.id, "country_id": china.id})
         companies = main
         for index in range(1, self.p["companies"]):
             company = env["res.company"].create(

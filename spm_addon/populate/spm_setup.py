@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from ..engine import allocation
 from ..tools import bulk
-from .generator import FINANCE_LOGIN, add_translations
+from .generator import FINANCE_LOGIN, add_translations, demo_teams
 from .training_setup import training_setup
 
 RAMP_MONTHS = 6  # a new hire sells a sixth of a full month in their first month, all of it from the sixth on
@@ -23,8 +23,7 @@ def setup(env, today=None, log=print):
     Plan = env["spm.quota.plan"].with_context(tracking_disable=True)
     created = Plan.browse()
     for company in env["res.company"].search([]):
-        teams = env["crm.team"].search([("company_id", "in", (company.id, False)), ("member_ids", "!=", False)])
-        teams -= env.ref("sales_team.team_sales_department", raise_if_not_found=False) or teams.browse()
+        teams = demo_teams(env, company)
         if not teams or Plan.search_count([("company_id", "=", company.id)]):
             continue
         admin = env.ref("base.user_admin")
@@ -286,8 +285,7 @@ def _regular_order_days(env, company):
 
 def _demo_teams(env, company):
     """The generated sales teams of ``company`` (not Odoo's default one) and their member count."""
-    teams = env["crm.team"].search([("company_id", "=", company.id), ("member_ids", "!=", False)])
-    teams -= env.ref("sales_team.team_sales_department", raise_if_not_found=False) or teams.browse()
+    teams = demo_teams(env, company)
     return teams, env["crm.team.member"].search_count([("crm_team_id", "in", teams.ids)])
 
 

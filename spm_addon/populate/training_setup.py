@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from odoo import Command
 
-from .generator import add_translations, rep_position, training_day
+from .generator import add_translations, demo_teams, rep_position, training_day
 
 COURSES = [
     # name, kind, KPIs, criteria, validity (months)
@@ -28,8 +28,7 @@ COURSE_NAMES_ZH = ["顾问式销售", "谈判技巧工作坊", "团队协作", "
 def training_setup(env, today, log=print, max_reps=2000):
     Course = env["spm.training.course"].with_context(tracking_disable=True, mail_notrack=True)
     for company in env["res.company"].search([]):
-        teams = env["crm.team"].search([("company_id", "=", company.id), ("member_ids", "!=", False)])
-        teams -= env.ref("sales_team.team_sales_department", raise_if_not_found=False) or teams.browse()
+        teams = demo_teams(env, company)
         members = env["crm.team.member"].search([("crm_team_id", "in", teams.ids)], order="id")
         if not members or len(members) > max_reps or Course.search_count([("company_id", "=", company.id)]):
             continue
