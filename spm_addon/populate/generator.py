@@ -3,7 +3,8 @@
 ``generate(env, seed, scale)`` creates companies, sales teams with leaders, salespeople (users linked
 to employees with a manager hierarchy), customers, product categories and products, leads and
 opportunities (won, lost, open), quotations and confirmed orders, posted invoices and credit notes,
-activities (open and done) and meetings. The same seed and end date give the same data.
+activities (open and done) and meetings. The same seed and end date give the same data (order and invoice
+names go on from the database's own, as Odoo's sequences give them; ids come from the tables' sequences).
 
 Setup records (companies, teams, categories, products) go through the ORM. Volume records go in with
 PostgreSQL ``COPY`` on ids reserved from their sequences: the bench scale (10,000 salespeople,
@@ -28,6 +29,7 @@ import time
 from datetime import date, datetime, timedelta
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..engine import monitoring
@@ -233,23 +235,23 @@ class Generator:
             "sale.order"
         ].search_count([("company_id", "=", main.id)], limit=1):
             # a database with accounting or sales of its own keeps its company as it is: the demo's Chinese
-            # company is a new one
-            main = env["res.company"].create(
-                {"name": "Huaxin Technology Co., Ltd.", "currency_id": cny.id, "country_id": china.id}
-            )
+            # company is a new one, with the generic chart of accounts as the demo's other companies, then its
+            # currency (the chart's template sets US dollars)
+            main = env["res.company"].create({"name": "Huaxin Technology Co., Ltd.", "currency_id": cny.id})
             env["account.chart.template"].try_loading("generic_coa", main, install_demo=False)
+            main.currency_id = cny
         else:
-            main.write({"name": "Huaxin Technology Co., Ltd.", "currency_id": cny.id, "country_id": china.id})
+            main.write({"name": "Huaxin Technology Co., Ltd.", "currency_id": cny.id})
+        # the country on the company's address: a company's own country field would install the country's
+        # accounting, and at commit replace the chart of accounts (deleting the generated invoices)
+        main.partner_id.country_id = china
         companies = main
         for index in range(1, self.p["companies"]):
-            company = env["res.company"].create(
-                {
-                    "name": f"Huaxin International {index} Ltd.",
-                    "currency_id": usd.id,
-                    "country_id": env.ref("base.hk").id,
-                }
-            )
+            # as the Chinese company above: the country on its address
+            company = env["res.company"].create({"name": f"Huaxin International {index} Ltd.", "currency_id": usd.id})
             env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+            company.currency_id = usd
+            company.partner_id.country_id = env.ref("base.hk")
             companies |= company
         env.user.company_ids = [Command.link(company.id) for company in companies]
         # 1 CNY = 0.14 USD, with a small drift over the months
@@ -1968,7 +1970,17 @@ class Generator:
 
 
 def generate(env, seed=42, scale="small", end_date=None, reps=None, order_lines=None, companies=None, log=print):
-    """Generate demo data; returns the counts of what was created and the time it took."""
+    """Generate demo data; returns the counts of what was created and the time it took. Refused at once on
+    a database that has the demo's people already (their logins are taken): nothing is written."""
+    taken = env["res.users"].with_context(active_test=False).search([("login", "=like", "%@demo.example")], limit=1)
+    if taken:
+        raise UserError(
+            env._(
+                "This database already has the demo's people (%(login)s): generate the demo data into a new "
+                "database.",
+                login=taken.login,
+            )
+        )
     params = dict(SCALES[scale])
     if companies:
         params["companies"] = companies

@@ -12,6 +12,7 @@ from odoo.addons.spm_addon.populate.generator import (
 )
 from odoo.addons.spm_addon.populate.spm_setup import MONITOR_RULES, monitor_setup, setup
 from odoo.addons.spm_addon.tools import bulk
+from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
 END = date(2026, 6, 30)
@@ -34,7 +35,7 @@ class TestPopulate(TransactionCase):
             orders = cr.fetchall()
             cr.execute(
                 "SELECT name, amount_untaxed_signed, invoice_date FROM account_move "
-                "WHERE move_type IN ('out_invoice', 'out_refund') ORDER BY name"
+                "WHERE move_type IN ('out_invoice', 'out_refund') ORDER BY name, amount_untaxed_signed, invoice_date"
             )
             invoices = cr.fetchall()
             cr.execute(
@@ -348,6 +349,18 @@ class TestPopulate(TransactionCase):
         self.assertEqual(consultative[0], "improved", effects)
         self.assertGreaterEqual(consultative[2], 10)
         self.assertEqual(effects[("Negotiation Workshop", "Average deal size")][0], "no_effect", effects)
+
+    def test_refused_at_once_where_the_demo_people_exist(self):
+        """A database that has the demo's people already (a login of theirs taken): refused before anything
+        is written, with a message that says to use a new database."""
+        self.env["res.users"].create({"name": "Taken", "login": "rep001@demo.example"})
+        companies = self.env["res.company"].search_count([])
+        orders = self.env["sale.order"].search_count([])
+        with self.assertRaisesRegex(UserError, "new database"):
+            generate(self.env, seed=7, scale="tiny", end_date=END, log=lambda *a: None)
+        self.assertEqual(self.env["res.company"].search_count([]), companies)
+        self.assertEqual(self.env["sale.order"].search_count([]), orders)
+        self.assertEqual(self.env["res.users"].search_count([("login", "=like", "%@demo.example")]), 1)
 
     def test_bulk_load_checks_references_after(self):
         """The generator loads tables with their foreign keys set aside: they come back unchanged, and a
