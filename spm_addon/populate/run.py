@@ -10,9 +10,11 @@ sets up what an administrator would (quota plans of the current year), unless --
 # pylint: disable=print-used,invalid-commit,odoo-addons-relative-import
 # (a command-line script: it prints, commits its batches and imports the addon by its full name)
 import argparse
+import sys
 from datetime import date
 
 import odoo
+from odoo.exceptions import UserError
 from odoo.tools import config
 
 
@@ -41,9 +43,13 @@ def main():
             print(f"Demo data (seed {seed}) is already in {args.database}: nothing to do.")
             return
         # one transaction: a failure leaves the database as it was, never half loaded
-        counts = generate(
-            env, seed=args.seed, scale=args.scale, end_date=args.end_date, reps=args.reps, order_lines=args.order_lines
-        )
+        try:
+            counts = generate(
+                env, seed=args.seed, scale=args.scale, end_date=args.end_date, reps=args.reps,
+                order_lines=args.order_lines,
+            )  # fmt: skip
+        except UserError as error:  # refused before anything was written: the reason, without a traceback
+            sys.exit(f"spm: {error.args[0]}")
         print(", ".join(f"{key} {value}" for key, value in counts.items()))
         if not args.no_setup:
             setup(env)
