@@ -228,7 +228,8 @@ class TestPopulate(TransactionCase):
                   JOIN res_company c ON c.id = o.company_id
                   JOIN product_product p ON p.id = l.product_id
                   JOIN product_template t ON t.id = p.product_tmpl_id
-                 WHERE o.currency_id = c.currency_id AND t.list_price > 0
+                  JOIN res_users u ON u.id = o.user_id
+                 WHERE o.currency_id = c.currency_id AND t.list_price > 0 AND u.login LIKE 'rep%%@demo.example'
               GROUP BY 1 ORDER BY 1""",
                 [self.env.ref("base.USD").id],
             )
