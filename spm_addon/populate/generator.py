@@ -1789,8 +1789,8 @@ class Generator:
             )
 
     def _churn(self, rng):
-        """A few of the most regular customers stopped buying seven months ago: their orders since went to others."""
-        cr, since = self.env.cr, self.end - timedelta(days=210)
+        """A few of the most regular customers stopped buying eight months ago: their orders since went to others."""
+        cr, since = self.env.cr, self.end - timedelta(days=240)
         churned = 0
         for company, customers in sorted(self.customers_by_company.items()):
             ids = [pid for pid, _created in customers]

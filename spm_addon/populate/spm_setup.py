@@ -238,7 +238,7 @@ MONITOR_RULES = [
     ("Customer visits below norm", "客户拜访偏少", {"kind": "visits_below_norm", "norm_weeks": 8, "norm_share": 80}),
     ("Sales drop", "业绩下滑", {"kind": "kpi_drop", "measure": "spm_addon.spm_measure_sales_revenue",
                               "responsible": "manager", "z_threshold": 1.5, "min_drop": 50.0}),
-    ("Churn risk", "客户流失预警", {"kind": "churn_risk", "grace_days": 120, "min_orders": "regular"}),
+    ("Churn risk", "客户流失预警", {"kind": "churn_risk", "grace_days": 150, "min_orders": "regular"}),
 ]  # fmt: skip
 
 

@@ -208,9 +208,9 @@ class TestPopulate(TransactionCase):
         self.assertGreater(signals["funnel_stages"], 2)
         self.assertEqual(set(hits), {values["kind"] for _name, _zh, values in MONITOR_RULES})
         self.assertTrue(all(hits.values()), hits)
-        # churn risk watches regular customers (the top quarter's order days: 5 at this scale) 120 days past
+        # churn risk watches regular customers (the top quarter's order days: 5 at this scale) 150 days past
         # their rhythm: a few alerts, not one customer in three as with every customer and 30 days
-        self.assertEqual(churn_values, (5, 120))
+        self.assertEqual(churn_values, (5, 150))
         self.assertLessEqual(hits["churn_risk"], buyers // 10, (hits, buyers))
 
     def test_us_dollar_company_prices_in_dollars(self):
