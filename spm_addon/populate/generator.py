@@ -3,7 +3,8 @@
 ``generate(env, seed, scale)`` creates companies, sales teams with leaders, salespeople (users linked
 to employees with a manager hierarchy), customers, product categories and products, leads and
 opportunities (won, lost, open), quotations and confirmed orders, posted invoices and credit notes,
-activities (open and done) and meetings. The same seed and end date give the same data.
+activities (open and done) and meetings. The same seed and end date give the same data (order and invoice
+names go on from the database's own, as Odoo's sequences give them; ids come from the tables' sequences).
 
 Setup records (companies, teams, categories, products) go through the ORM. Volume records go in with
 PostgreSQL ``COPY`` on ids reserved from their sequences: the bench scale (10,000 salespeople,
@@ -23,16 +24,19 @@ import heapq
 import io
 import math
 import random
+import statistics
 import time
 from datetime import date, datetime, timedelta
 
 from odoo import Command
+from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..engine import monitoring
 from ..tools.bulk import checks_after_load, copy_text, reserve_ids
 
 FINANCE_LOGIN = "finance@demo.example"
+FINANCE_NAME = "Qian Shufen"
 SCALES = {
     "tiny": {"companies": 1, "teams": 2, "reps": 6, "customers": 40, "products": 12, "order_lines": 600},
     "small": {"companies": 2, "teams": 5, "reps": 50, "customers": 600, "products": 40, "order_lines": 20_000},
@@ -94,6 +98,39 @@ def add_translations(records, fname, values, lang="zh_CN"):
         )
     )
     records.invalidate_recordset([fname])
+
+
+def demo_languages(env, terms=True):
+    """English and Simplified Chinese, both active: the demo's CNY company reads Chinese, its USD company and
+    the administrator English (README). Chinese is installed as Settings > Languages does, beside English
+    (``load_language = zh_CN`` at the database's creation made it the only one, and everyone's default); a
+    database made that way gets English back, as the administrator's language and the default.
+    ``terms``: load Chinese's translations of the installed modules (what Chinese readers read)."""
+    Lang = env["res.lang"].with_context(active_test=False)
+    english = Lang.search([("code", "=", "en_US")])
+    if not english.active:
+        english.active = True
+        env["ir.default"].set("res.partner", "lang", "en_US")
+        env.ref("base.user_admin").lang = "en_US"
+    chinese = Lang.search([("code", "=", "zh_CN")])
+    if not chinese.active:
+        chinese.active = True
+        if terms:
+            env["ir.module.module"].search([("state", "=", "installed")])._update_translations(["zh_CN"])
+    env.registry.clear_cache()  # the active languages are cached
+    return english | chinese
+
+
+def demo_teams(env, company):
+    """The generated sales teams of ``company`` (led by the demo's leaders), not Odoo's default team nor
+    the teams a database had before: what the demo sets up (plans, campaigns, rules) is for them."""
+    return env["crm.team"].search(
+        [
+            ("company_id", "=", company.id),
+            ("member_ids", "!=", False),
+            ("user_id.login", "=like", "leader%@demo.example"),
+        ]
+    )
 
 
 def _month_start(day):
@@ -164,6 +201,21 @@ class Generator:
         moment = moment or self.now
         return (self.uid, moment, self.uid, moment)
 
+    def sequence_names(self, code, company, count):
+        """The next ``count`` names of the sequence ``code`` of ``company``, as Odoo's ``next_by_code`` gives
+        them one by one: a database with orders goes on from them."""
+        sequence = self.env["ir.sequence"].search(
+            [("code", "=", code), ("company_id", "in", (company.id, False))], order="company_id", limit=1
+        )
+        if not count:
+            return []
+        if sequence.implementation == "standard" and not sequence.use_date_range:
+            self.env.cr.execute(
+                SQL("SELECT nextval(%s) FROM generate_series(1, %s)", f"ir_sequence_{sequence.id:03d}", count)
+            )
+            return [sequence.get_next_char(number) for (number,) in self.env.cr.fetchall()]
+        return [sequence.with_company(company).next_by_id() for __ in range(count)]
+
     def person_name(self):
         given = self.rng.choice(GIVEN)
         if self.rng.random() < 0.6:
@@ -178,19 +230,28 @@ class Generator:
         cny = env.ref("base.CNY")
         usd = env.ref("base.USD")
         (cny | usd).active = True
-        if main.currency_id != cny and not env["account.move.line"].search_count([("company_id", "=", main.id)]):
+        china = env.ref("base.cn")
+        if env["account.move.line"].search_count([("company_id", "=", main.id)], limit=1) or env[
+            "sale.order"
+        ].search_count([("company_id", "=", main.id)], limit=1):
+            # a database with accounting or sales of its own keeps its company as it is: the demo's Chinese
+            # company is a new one, with the generic chart of accounts as the demo's other companies, then its
+            # currency (the chart's template sets US dollars)
+            main = env["res.company"].create({"name": "Huaxin Technology Co., Ltd.", "currency_id": cny.id})
+            env["account.chart.template"].try_loading("generic_coa", main, install_demo=False)
             main.currency_id = cny
-        main.write({"name": "Huaxin Technology Co., Ltd.", "country_id": env.ref("base.cn").id})
+        else:
+            main.write({"name": "Huaxin Technology Co., Ltd.", "currency_id": cny.id})
+        # the country on the company's address: a company's own country field would install the country's
+        # accounting, and at commit replace the chart of accounts (deleting the generated invoices)
+        main.partner_id.country_id = china
         companies = main
         for index in range(1, self.p["companies"]):
-            company = env["res.company"].create(
-                {
-                    "name": f"Huaxin International {index} Ltd.",
-                    "currency_id": usd.id,
-                    "country_id": env.ref("base.hk").id,
-                }
-            )
+            # as the Chinese company above: the country on its address
+            company = env["res.company"].create({"name": f"Huaxin International {index} Ltd.", "currency_id": usd.id})
             env["account.chart.template"].try_loading("generic_coa", company, install_demo=False)
+            company.currency_id = usd
+            company.partner_id.country_id = env.ref("base.hk")
             companies |= company
         env.user.company_ids = [Command.link(company.id) for company in companies]
         # 1 CNY = 0.14 USD, with a small drift over the months
@@ -483,7 +544,8 @@ class Generator:
         if finance:  # a finance officer who locks the approved payout runs of both companies
             env["res.users"].with_context(no_reset_password=True).create(
                 {
-                    "name": "Zhao Min (Finance)",
+                    # a name no salesperson has (their surnames and given names are drawn from SURNAMES, GIVEN)
+                    "name": FINANCE_NAME,
                     "login": FINANCE_LOGIN,
                     "password": FINANCE_LOGIN,
                     "lang": langs[companies[0].id],
@@ -838,6 +900,7 @@ class Generator:
                 "date_closed",
                 "date_last_stage_update",
                 "date_conversion",
+                "date_deadline",
                 "lost_reason_id",
                 "priority",
                 "contact_name",
@@ -852,7 +915,20 @@ class Generator:
         lead_only = int(len(orders) * 0.25)
         lead_ids = iter(self.ids("crm_lead", len(orders) + lost_count + lead_only))
         self.opportunities = []  # (lead id, rep, day, status)
-        sale_seq = 0
+        # expected closing dates, with a random generator of their own (the sales stay as they were): an open
+        # deal's mostly in the coming one to three months, one in eight already past; a closed deal's its close
+        closing_rng = random.Random(self.seed + 3)
+
+        def expected_closing(created):
+            if closing_rng.random() < 0.125:
+                return max(created.date(), self.end - timedelta(days=closing_rng.randint(1, 30)))
+            return self.end + timedelta(days=closing_rng.randint(7, 90))
+
+        names = {}
+        for company in companies:
+            mine = [order for order in orders if order["rep"]["company"] == company.id]
+            mine_names = self.sequence_names("sale.order", company, len(mine))
+            names.update(zip([order["id"] for order in mine], mine_names, strict=True))
         invoices = []
         for order in orders:
             rep, day = order["rep"], order["day"]
@@ -868,8 +944,7 @@ class Generator:
             # prices in the document currency, scaled with the month's
             factor = (to_usd if in_usd else 1.0) * order["scale"]
             untaxed = 0.0
-            sale_seq += 1
-            name = f"S{sale_seq:06d}"
+            name = names[order["id"]]
             confirmed = order["state"] == "sale"
             invoiced = confirmed and (self.end - day).days > 10 and self.rng.random() < 0.9
             for seq, (product, qty, price) in enumerate(order["lines"], start=1):
@@ -933,6 +1008,7 @@ class Generator:
                 moment if won else None,
                 moment,
                 created,
+                moment.date() if won else expected_closing(created),
                 None,
                 self.rng.choice("0123"),
                 self.person_name(),
@@ -1002,6 +1078,7 @@ class Generator:
                 closed,
                 closed or created,
                 None,
+                closed.date() if closed else None,
                 self.rng.choice(lost_reasons) if lost and weight >= 0 else None,
                 "1",
                 self.person_name(),
@@ -1131,8 +1208,17 @@ class Generator:
             journal = journals[company]
             day = moment.date() + timedelta(days=self.rng.randint(0, 12))
             day = min(day, self.end)
-            prefix = f"{'RINV' if kind == 'out_refund' else 'INV'}/{day.year}/"
-            sequences[(company, prefix)] = number = sequences.get((company, prefix), 0) + 1
+            # Odoo's numbering: the journal's code (R before it for credit notes), the year, the next number
+            # after the last of the same prefix in the journal (a database with invoices goes on from them)
+            prefix = f"{'R' if kind == 'out_refund' else ''}{journal.code}/{day.year}/"
+            if (journal.id, prefix) not in sequences:
+                env.cr.execute(
+                    "SELECT COALESCE(MAX(sequence_number), 0) FROM account_move WHERE journal_id = %s "
+                    "AND sequence_prefix = %s",
+                    [journal.id, prefix],
+                )
+                sequences[(journal.id, prefix)] = env.cr.fetchone()[0]
+            sequences[(journal.id, prefix)] = number = sequences[(journal.id, prefix)] + 1
             move_id = next(move_ids)
             sign = -1 if kind == "out_refund" else 1
             company_amount = round(untaxed / rate, 2)
@@ -1394,8 +1480,8 @@ class Generator:
                 )
                 counts["activities_done"] += 1
             if status == "open":
-                deadline = created.date() + timedelta(days=self.rng.randint(3, 40))
-                deadline = max(deadline, self.start)
+                # the next step of an open deal is planned: in the coming days (signals() makes a few late)
+                deadline = self.end + timedelta(days=self.rng.randint(1, 21))
                 kind = self.rng.choice([call, email, meeting, todo])
                 open_rows.add(
                     next(act_ids),
@@ -1599,10 +1685,27 @@ class Generator:
         created_of = dict(cr.fetchall())
         open_ids = [o[0] for o in self.opportunities if o[0] in created_of]
         company_of = {o[0]: o[1]["company"] for o in self.opportunities}
+        user_of = {o[0]: o[1]["user"] for o in self.opportunities}
+        # the few who need attention: in each company one salesperson in ten (at least one), the least
+        # skilled of those with deals open for weeks, let deals stall, follow-ups slip and customers go; the
+        # others keep their deals moving and their dates
+        old_deals = {user_of[lead_id] for lead_id in open_ids if (end - created_of[lead_id].date()).days > 40}
+        attention = set()
+        for company in sorted({rep["company"] for rep in self.reps}):
+            reps = sorted(
+                (rep for rep in self.reps if rep["company"] == company),
+                key=lambda rep: (rep["user"] not in old_deals, rep["skill"]),
+            )
+            attention.update(rep["user"] for rep in reps[: max(1, len(reps) // 10)])
+        self.attention = attention
+        self.rep_company = {rep["user"]: rep["company"] for rep in self.reps}
         stalled = set()
         for company in sorted({company_of[lead_id] for lead_id in open_ids}):
             mine = [lead_id for lead_id in open_ids if company_of[lead_id] == company]
-            old = [lead_id for lead_id in mine if (end - created_of[lead_id].date()).days > 40]
+            old = [
+                lead_id for lead_id in mine
+                if user_of[lead_id] in attention and (end - created_of[lead_id].date()).days > 40
+            ]  # fmt: skip
             stalled.update(rng.sample(old, min(len(old), max(3, len(mine) // 50))))
         moved = []
         for lead_id in open_ids:
@@ -1613,8 +1716,9 @@ class Generator:
                 days = rng.randint(0, min(20, max((end - created.date()).days, 0)))
             moved.append(max(created, datetime.combine(end - timedelta(days=days), datetime.min.time())))
         self._update("crm_lead", "date_last_stage_update", open_ids, moved, "timestamp")
-        # the follow-ups of the stalled deals, and of one open deal in five, are overdue by one to four weeks
-        late = [lead_id for lead_id in open_ids if lead_id in stalled or rng.random() < 0.2]
+        # the follow-ups of the stalled deals, and of the open deals of those who need attention, are overdue
+        # by one to four weeks
+        late = [lead_id for lead_id in open_ids if lead_id in stalled or user_of[lead_id] in attention]
         self.env.cr.execute(
             "SELECT id FROM mail_activity WHERE res_model = 'crm.lead' AND res_id = ANY(%s) ORDER BY res_id, id",
             [late],
@@ -1623,7 +1727,7 @@ class Generator:
         deadlines = [end - timedelta(days=rng.randint(8, 28)) for __ in overdue]
         self._update("mail_activity", "date_deadline", overdue, deadlines, "date")
         self.counts.update(
-            signal_stalled_deals=len(stalled), signal_overdue_activities=len(overdue),
+            signal_attention=len(attention), signal_stalled_deals=len(stalled), signal_overdue_activities=len(overdue),
             signal_sourced_opportunities=len(tagged),
         )  # fmt: skip
         self._churn(rng)
@@ -1685,8 +1789,8 @@ class Generator:
             )
 
     def _churn(self, rng):
-        """A few of the most regular customers stopped buying seven months ago: their orders since went to others."""
-        cr, since = self.env.cr, self.end - timedelta(days=210)
+        """A few of the most regular customers stopped buying eight months ago: their orders since went to others."""
+        cr, since = self.env.cr, self.end - timedelta(days=240)
         churned = 0
         for company, customers in sorted(self.customers_by_company.items()):
             ids = [pid for pid, _created in customers]
@@ -1696,7 +1800,12 @@ class Generator:
                     ORDER BY COUNT(*) DESC, partner_id""",
                 [ids, company, since - timedelta(days=120)],
             )
-            churning = [row[0] for row in cr.fetchall()][: max(2, len(ids) // 100)]
+            churning = [row[0] for row in cr.fetchall()][: max(1, len(ids) // 100)]
+            # they are the accounts of those who need attention (one of them each, in turn)
+            watchers = sorted(user for user in self.attention if self.rep_company[user] == company)
+            self._update(
+                "res_partner", "user_id", churning, [watchers[i % len(watchers)] for i in range(len(churning))]
+            )
             stopping = set(churning)
             others = [pid for pid in ids if pid not in stopping]
             for partner in churning:
@@ -1753,15 +1862,16 @@ class Generator:
         self.counts["signal_sales_drops"] = drops
 
     def _visits_drop(self, rng):
-        """Customer visits: a few salespeople of each company visited three to five customers a week for the
-        ten weeks before last week, and none since (the rest of the salespeople as they were)."""
+        """Customer visits: one salesperson in ten of each company (at least one) visited three to five customers
+        a week for the ten weeks before last week, and none since; the others visited last week at least as
+        many customers as in their usual week of the eight before (the median), as steady people do."""
         env = self.env
         visit = env.ref("spm_addon.mail_activity_type_spm_visit")
         lead_model = env["ir.model"]._get_id("crm.lead")
         droppers = []
         for company in sorted({rep["company"] for rep in self.reps}):
             reps = [rep for rep in self.reps if rep["company"] == company]
-            droppers += rng.sample(reps, min(len(reps), max(2, len(reps) // 20)))
+            droppers += rng.sample(reps, max(1, len(reps) // 10))
         last_monday = self.end - timedelta(days=self.end.weekday() + 7)
         leads_of = {}
         for lead_id, rep, _created, _status in self.opportunities:
@@ -1776,6 +1886,21 @@ class Generator:
             """DELETE FROM mail_activity WHERE activity_type_id = %s AND user_id = ANY(%s) AND date_done >= %s""",
             [visit.id, [rep["user"] for rep in droppers], last_monday],
         )
+        # the others: last week as many visits as their usual week, the median of the eight before
+        others = [rep for rep in self.reps if rep not in droppers]
+        first = last_monday - timedelta(weeks=8)
+        env.cr.execute(
+            """SELECT user_id, date_done FROM mail_activity WHERE activity_type_id = %s AND user_id = ANY(%s)
+                  AND NOT active AND date_done >= %s AND date_done < %s""",
+            [visit.id, [rep["user"] for rep in others], first, last_monday + timedelta(days=7)],
+        )
+        weeks = {rep["user"]: [0] * 9 for rep in others}
+        for user_id, day in env.cr.fetchall():
+            weeks[user_id][(day - first).days // 7] += 1
+        for rep in others:
+            usual = math.ceil(statistics.median(weeks[rep["user"]][:8]))
+            for __ in range(usual - weeks[rep["user"]][8]):
+                rows.append((rep, last_monday + timedelta(days=rng.randint(0, 4))))
         done = _Copy(
             env,
             "mail_activity",
@@ -1845,7 +1970,17 @@ class Generator:
 
 
 def generate(env, seed=42, scale="small", end_date=None, reps=None, order_lines=None, companies=None, log=print):
-    """Generate demo data; returns the counts of what was created and the time it took."""
+    """Generate demo data; returns the counts of what was created and the time it took. Refused at once on
+    a database that has the demo's people already (their logins are taken): nothing is written."""
+    taken = env["res.users"].with_context(active_test=False).search([("login", "=like", "%@demo.example")], limit=1)
+    if taken:
+        raise UserError(
+            env._(
+                "This database already has the demo's people (%(login)s): generate the demo data into a new "
+                "database.",
+                login=taken.login,
+            )
+        )
     params = dict(SCALES[scale])
     if companies:
         params["companies"] = companies

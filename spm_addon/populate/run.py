@@ -10,9 +10,11 @@ sets up what an administrator would (quota plans of the current year), unless --
 # pylint: disable=print-used,invalid-commit,odoo-addons-relative-import
 # (a command-line script: it prints, commits its batches and imports the addon by its full name)
 import argparse
+import sys
 from datetime import date
 
 import odoo
+from odoo.exceptions import UserError
 from odoo.tools import config
 
 
@@ -29,23 +31,29 @@ def main():
     args = parser.parse_args()
     config.parse_config(["-c", args.config, "-d", args.database, "--log-level", "warn"])
     registry = odoo.modules.registry.Registry(args.database)
-    from odoo.addons.spm_addon.populate.generator import MARKER, generate
+    from odoo.addons.spm_addon.populate.generator import MARKER, demo_languages, generate
     from odoo.addons.spm_addon.populate.spm_setup import setup
 
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
+        demo_languages(env)
+        cr.commit()
         seed = env["ir.config_parameter"].get_param(MARKER)
         if seed:
             print(f"Demo data (seed {seed}) is already in {args.database}: nothing to do.")
             return
-        counts = generate(
-            env, seed=args.seed, scale=args.scale, end_date=args.end_date, reps=args.reps, order_lines=args.order_lines
-        )
-        cr.commit()
+        # one transaction: a failure leaves the database as it was, never half loaded
+        try:
+            counts = generate(
+                env, seed=args.seed, scale=args.scale, end_date=args.end_date, reps=args.reps,
+                order_lines=args.order_lines,
+            )  # fmt: skip
+        except UserError as error:  # refused before anything was written: the reason, without a traceback
+            sys.exit(f"spm: {error.args[0]}")
         print(", ".join(f"{key} {value}" for key, value in counts.items()))
         if not args.no_setup:
             setup(env)
-            cr.commit()
+        cr.commit()
 
 
 if __name__ == "__main__":

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 from ..engine import allocation
 from ..tools import bulk
-from .generator import add_translations
+from .generator import FINANCE_LOGIN, add_translations, demo_teams
 from .training_setup import training_setup
 
 RAMP_MONTHS = 6  # a new hire sells a sixth of a full month in their first month, all of it from the sixth on
@@ -23,8 +23,7 @@ def setup(env, today=None, log=print):
     Plan = env["spm.quota.plan"].with_context(tracking_disable=True)
     created = Plan.browse()
     for company in env["res.company"].search([]):
-        teams = env["crm.team"].search([("company_id", "in", (company.id, False)), ("member_ids", "!=", False)])
-        teams -= env.ref("sales_team.team_sales_department", raise_if_not_found=False) or teams.browse()
+        teams = demo_teams(env, company)
         if not teams or Plan.search_count([("company_id", "=", company.id)]):
             continue
         admin = env.ref("base.user_admin")
@@ -239,7 +238,7 @@ MONITOR_RULES = [
     ("Customer visits below norm", "客户拜访偏少", {"kind": "visits_below_norm", "norm_weeks": 8, "norm_share": 80}),
     ("Sales drop", "业绩下滑", {"kind": "kpi_drop", "measure": "spm_addon.spm_measure_sales_revenue",
                               "responsible": "manager", "z_threshold": 1.5, "min_drop": 50.0}),
-    ("Churn risk", "客户流失预警", {"kind": "churn_risk", "grace_days": 120, "min_orders": "regular"}),
+    ("Churn risk", "客户流失预警", {"kind": "churn_risk", "grace_days": 150, "min_orders": "regular"}),
 ]  # fmt: skip
 
 
@@ -286,8 +285,7 @@ def _regular_order_days(env, company):
 
 def _demo_teams(env, company):
     """The generated sales teams of ``company`` (not Odoo's default one) and their member count."""
-    teams = env["crm.team"].search([("company_id", "=", company.id), ("member_ids", "!=", False)])
-    teams -= env.ref("sales_team.team_sales_department", raise_if_not_found=False) or teams.browse()
+    teams = demo_teams(env, company)
     return teams, env["crm.team.member"].search_count([("crm_team_id", "in", teams.ids)])
 
 
@@ -295,6 +293,25 @@ def _quarter(day):
     """First and last day of the quarter before the one of ``day``."""
     end = date(day.year, (day.month - 1) // 3 * 3 + 1, 1) - timedelta(days=1)
     return date(end.year, (end.month - 1) // 3 * 3 + 1, 1), end
+
+
+def as_user(records, user):
+    """``records`` as ``user`` would act on them, in their language and company (the superuser when there
+    is no such user or they lack the company): what they do is written in their name."""
+    if not user or records.company_id - user.company_ids:
+        return records
+    return records.with_user(user).with_context(lang=user.lang).with_company(records.company_id[:1])
+
+
+def approve_as_managers(run):
+    """Approve the statements of ``run`` as its teams' leaders would, each those of their team, and the
+    rest (a leader's own, those of a team without a leader) as the administrator."""
+    statements = run.statement_ids
+    for leader in statements.team_id.user_id:
+        if statements.filtered(lambda s, leader=leader: s.team_id.user_id == leader and s.user_id != leader):
+            as_user(run, leader).action_approve()
+    if run.state == "draft":
+        as_user(run, run.env.ref("base.user_admin")).action_approve()
 
 
 def _quarter_label(day):
@@ -321,12 +338,16 @@ def appraisal_setup(env, today, log=print, max_reps=2000):
         closed.with_company(company).action_start()
         closed._finish_jobs()  # at bench scale the start runs as a background job
         appraisals = closed.appraisal_ids
-        appraisals.action_submit_self()
-        for appraisal in appraisals:
-            rating = str(3 + (appraisal.employee_id.id * 7 + 3) % 3 - (appraisal.score < 60))
-            appraisal.line_ids.filtered(lambda line: line.kind == "criterion").write({"manager_rating": rating})
-        appraisals.action_submit_review()
-        closed.action_close()
+        # each salesperson hands in their self-assessment, each manager rates and completes the reviews of
+        # their team, the administrator closes: the chatter names them, as when they click the buttons
+        for user, mine in appraisals.grouped("user_id").items():
+            as_user(mine, user).action_submit_self()
+        for manager, mine in appraisals.grouped("manager_user_id").items():
+            for appraisal in as_user(mine, manager):
+                rating = str(3 + (appraisal.employee_id.id * 7 + 3) % 3 - (appraisal.score < 60))
+                appraisal.line_ids.filtered(lambda line: line.kind == "criterion").write({"manager_rating": rating})
+            as_user(mine, manager).action_submit_review()
+        as_user(closed, env.ref("base.user_admin")).action_close()
         running = Campaign.create(
             {
                 **base,
@@ -411,6 +432,7 @@ def incentive_setup(env, today, log=print, max_reps=2000):
             run.action_compute()
             run._finish_jobs()  # above a few thousand salespeople or documents it runs as a background job
             if quarter_from == before_from:  # the older quarter is paid: approved and locked
-                run.action_approve()
-                run.action_lock()
+                approve_as_managers(run)
+                finance = env["res.users"].search([("login", "=", FINANCE_LOGIN)])
+                as_user(run, finance).action_lock()
         log(f"{company.name}: commission plan {plan.name} with {len(plan.run_ids)} payout runs")

@@ -13,7 +13,7 @@ from datetime import timedelta
 
 from odoo import Command
 
-from .generator import add_translations, rep_position, training_day
+from .generator import add_translations, demo_teams, rep_position, training_day
 
 COURSES = [
     # name, kind, KPIs, criteria, validity (months)
@@ -28,8 +28,7 @@ COURSE_NAMES_ZH = ["顾问式销售", "谈判技巧工作坊", "团队协作", "
 def training_setup(env, today, log=print, max_reps=2000):
     Course = env["spm.training.course"].with_context(tracking_disable=True, mail_notrack=True)
     for company in env["res.company"].search([]):
-        teams = env["crm.team"].search([("company_id", "=", company.id), ("member_ids", "!=", False)])
-        teams -= env.ref("sales_team.team_sales_department", raise_if_not_found=False) or teams.browse()
+        teams = demo_teams(env, company)
         members = env["crm.team.member"].search([("crm_team_id", "in", teams.ids)], order="id")
         if not members or len(members) > max_reps or Course.search_count([("company_id", "=", company.id)]):
             continue
@@ -97,12 +96,18 @@ def training_setup(env, today, log=print, max_reps=2000):
         )
 
 
+# a development plan's texts, in its salesperson's language (a plan is theirs: its name is not translated)
+PLAN_TEXTS = {
+    "en_US": ("%(name)s: towards %(level)s", "Win three new key accounts", "Pass the CRM Basics certification"),
+    "zh_CN": ("%(name)s:晋升%(level)s", "新签三个大客户", "通过 CRM 基础认证"),
+}
 LEVELS = [
     # name, criteria: (kind, KPI xmlid / course index, count, minimum value)
     ("Sales Representative", []),
     ("Senior Sales Representative", [("grade", None, 1, 0), ("certification", 3, 0, 0)]),
     ("Team Leader", [("grade", None, 2, 0), ("kpi", "spm_kpi_won_deals", 3, 2), ("certification", 0, 0, 0)]),
 ]
+LEVEL_NAMES_ZH = ["销售代表", "高级销售代表", "销售主管"]
 
 
 def career_setup(env, company, courses, members, today, log=print):
@@ -130,15 +135,18 @@ def career_setup(env, company, courses, members, today, log=print):
         levels |= env["spm.career.level"].create(
             {"name": name, "sequence": sequence, "company_id": company.id, "criterion_ids": lines}
         )
+    add_translations(levels, "name", LEVEL_NAMES_ZH)
     employees = env["hr.employee"].search([("user_id", "in", members.user_id.ids), ("company_id", "=", company.id)])
     employees.write({"spm_career_level_id": levels[0].id})
     planned = employees.filtered(lambda employee: employee.id % 10 == 0)
     Plan = env["spm.development.plan"].with_context(tracking_disable=True, mail_notrack=True)
     enrolments = env["spm.training.enrolment"].search([("user_id", "in", planned.user_id.ids)])
+    texts = {employee: PLAN_TEXTS.get(employee.user_id.lang, PLAN_TEXTS["en_US"]) for employee in planned}
     plans = Plan.create(
         [
             {
-                "name": f"{employee.name}: towards {levels[1].name}",
+                "name": texts[employee][0]
+                % {"name": employee.name, "level": levels[1].with_context(lang=employee.user_id.lang).name},
                 "user_id": employee.user_id.id,
                 "company_id": company.id,
                 "target_level_id": levels[1].id,
@@ -148,10 +156,9 @@ def career_setup(env, company, courses, members, today, log=print):
                     Command.set(enrolments.filtered(lambda e, employee=employee: e.user_id == employee.user_id).ids)
                 ],
                 "goal_ids": [
-                    Command.create({"description": "Win three new key accounts", "state": "progress",
+                    Command.create({"description": texts[employee][1], "state": "progress",
                                     "due_date": today + timedelta(days=120)}),
-                    Command.create({"description": "Pass the CRM Basics certification",
-                                    "due_date": today + timedelta(days=60)}),
+                    Command.create({"description": texts[employee][2], "due_date": today + timedelta(days=60)}),
                 ],
                 "review_ids": [
                     Command.create({"date": today - timedelta(days=1)}),

@@ -3,9 +3,16 @@ from datetime import date
 
 import psycopg2
 
-from odoo.addons.spm_addon.populate.generator import SCALES, generate
+from odoo.addons.spm_addon.populate.generator import (
+    FINANCE_LOGIN,
+    FINANCE_NAME,
+    SCALES,
+    demo_languages,
+    generate,
+)
 from odoo.addons.spm_addon.populate.spm_setup import MONITOR_RULES, monitor_setup, setup
 from odoo.addons.spm_addon.tools import bulk
+from odoo.exceptions import UserError
 from odoo.tests import TransactionCase, tagged
 
 END = date(2026, 6, 30)
@@ -21,32 +28,45 @@ class TestPopulate(TransactionCase):
             counts = generate(self.env, seed=seed, scale="tiny", end_date=END, log=lambda *a: None)
             self.env.flush_all()
             cr = self.env.cr
-            cr.execute("""SELECT o.name, o.date_order, o.amount_untaxed, o.state, u.login, t.sequence
+            # order names come from Odoo's sequence (outside the transaction: the next run goes on from it)
+            cr.execute("""SELECT o.date_order, o.amount_untaxed, o.state, u.login, t.sequence
                             FROM sale_order o JOIN res_users u ON u.id = o.user_id JOIN crm_team t ON t.id = o.team_id
-                        ORDER BY o.name""")
+                        ORDER BY o.date_order, o.amount_untaxed, u.login""")
             orders = cr.fetchall()
             cr.execute(
                 "SELECT name, amount_untaxed_signed, invoice_date FROM account_move "
-                "WHERE move_type IN ('out_invoice', 'out_refund') ORDER BY name"
+                "WHERE move_type IN ('out_invoice', 'out_refund') ORDER BY name, amount_untaxed_signed, invoice_date"
             )
             invoices = cr.fetchall()
-            cr.execute("SELECT name, type, expected_revenue, active FROM crm_lead ORDER BY name")
+            cr.execute(
+                "SELECT type, expected_revenue, active, date_deadline FROM crm_lead "
+                "ORDER BY type, expected_revenue, active, date_deadline"
+            )
             leads = cr.fetchall()
-            by_rep = self.env["sale.order"]._read_group([("state", "=", "sale")], ["user_id"], ["amount_untaxed:sum"])
+            # the generated salespeople's records (a database with Odoo's demo data has records of its own)
+            reps = self.env["res.users"].search([("login", "=like", "rep%@demo.example")])
+            by_rep = self.env["sale.order"]._read_group(
+                [("state", "=", "sale"), ("user_id", "in", reps.ids)], ["user_id"], ["amount_untaxed:sum"]
+            )
+            mine = [("user_id", "in", reps.ids)]
             checks = {
-                "users": self.env["res.users"].search_count([("login", "=like", "rep%@demo.example")]),
+                "users": len(reps),
                 "employees_with_manager": self.env["hr.employee"].search_count(
-                    [("user_id.login", "=like", "rep%@demo.example"), ("parent_id", "!=", False)]
+                    [("user_id", "in", reps.ids), ("parent_id", "!=", False)]
                 ),
-                "order_lines": self.env["sale.order.line"].search_count([]),
-                "confirmed_order_lines": self.env["sale.order.line"].search_count([("order_id.state", "=", "sale")]),
-                "credited_documents": self.env["sale.report"].search_count([("state", "=", "sale")]),
-                "refunds": self.env["account.move"].search_count([("move_type", "=", "out_refund")]),
-                "won": self.env["crm.lead"].search_count([("stage_id.is_won", "=", True)]),
+                "order_lines": self.env["sale.order.line"].search_count([("salesman_id", "in", reps.ids)]),
+                "confirmed_order_lines": self.env["sale.order.line"].search_count(
+                    [("order_id.state", "=", "sale"), ("salesman_id", "in", reps.ids)]
+                ),
+                "credited_documents": self.env["sale.report"].search_count([("state", "=", "sale"), *mine]),
+                "refunds": self.env["account.move"].search_count(
+                    [("move_type", "=", "out_refund"), ("invoice_user_id", "in", reps.ids)]
+                ),
+                "won": self.env["crm.lead"].search_count([("stage_id.is_won", "=", True), *mine]),
                 "lost": self.env["crm.lead"]
                 .with_context(active_test=False)
-                .search_count([("active", "=", False), ("probability", "=", 0)]),
-                "meetings": self.env["calendar.event"].search_count([("opportunity_id", "!=", False)]),
+                .search_count([("active", "=", False), ("probability", "=", 0), *mine]),
+                "meetings": self.env["calendar.event"].search_count([("opportunity_id", "!=", False), *mine]),
                 "by_rep": sorted(amount for __, amount in by_rep),
                 # customers are companies of a Chinese province, their own commercial partner (the
                 # customer reports group by them)
@@ -94,26 +114,44 @@ class TestPopulate(TransactionCase):
         # salespeople differ: the best sells at least twice as much as the weakest
         self.assertGreater(checks["by_rep"][-1], 2 * checks["by_rep"][0])
 
-    def test_people_of_a_chinese_company_read_chinese(self):
-        """With Simplified Chinese in the database (the demo loads it), a CNY company's people read it:
-        their activities and messages come in it; an English database stays English."""
+    def test_each_user_reads_their_own_language(self):
+        """The demo installs Simplified Chinese beside English, both active (README): the CNY company's
+        people read Chinese, the USD company's and the administrator English; finance has a name of
+        their own, no salesperson's."""
+        admin = self.env.ref("base.user_admin")
         with self.env.cr.savepoint(flush=False) as savepoint:
-            self.env["res.lang"]._activate_lang("zh_CN")
-            generate(self.env, seed=7, scale="tiny", end_date=END, log=lambda *a: None)
+            # terms=False: the languages as the demo sets them, without loading Chinese's translations
+            demo_languages(self.env, terms=False)
+            generate(self.env, seed=7, scale="tiny", companies=2, end_date=END, log=lambda *a: None)
             self.env.flush_all()
             self.env.invalidate_all()
+            active = set(self.env["res.lang"].search([]).mapped("code"))
             users = self.env["res.users"].search([("login", "=like", "%@demo.example")])
-            langs = {(user.company_id.currency_id.name, user.lang) for user in users}
+            langs = {user.login: (user.company_id.currency_id.name, user.lang) for user in users}
+            finance = users.filtered(lambda user: user.login == FINANCE_LOGIN)
+            names = (finance.name, set((users - finance).mapped("name")))
+            admin_lang = admin.lang
             savepoint.rollback()
         self.env.invalidate_all()
         self.env.registry.clear_cache()  # the active languages are cached
-        self.assertIn(("CNY", "zh_CN"), langs)
-        self.assertEqual({lang for currency, lang in langs if currency != "CNY"} - {"en_US"}, set())
+        self.assertLessEqual({"en_US", "zh_CN"}, active)
+        self.assertEqual(admin_lang, "en_US")
+        # 6 salespeople, 2 leaders, 2 directors and finance; the first company is in CNY unless it has journal
+        # items already (Odoo's demo data): then both are in USD and everyone reads English
+        self.assertEqual(len(langs), 11)
+        for login, (currency, lang) in langs.items():
+            if login != FINANCE_LOGIN:
+                self.assertEqual(lang, "zh_CN" if currency == "CNY" else "en_US", login)
+        self.assertIn("USD", {currency for currency, _lang in langs.values()})
+        self.assertEqual(names[0], FINANCE_NAME)
+        self.assertNotIn(FINANCE_NAME, names[1])
 
     def test_signals_for_monitoring_and_reports(self):
         """The demo plants what each monitoring rule and report is to show: stalled deals, lost deals in
         the stages where they were lost, channels, regular customers who stopped buying, a salesperson
-        who sold nothing last month and a few whose visits dropped; each demo rule finds at least one."""
+        who sold nothing last month and a few whose visits dropped. Each demo rule flags the few who need
+        attention: at least one salesperson, at most one in seven (at least one). Open deals have expected
+        closing dates, mostly in the coming three months, a few past (the pipeline forecast reads them)."""
         with self.env.cr.savepoint(flush=False) as savepoint:
             counts = generate(self.env, seed=7, scale="tiny", end_date=END, log=lambda *a: None)
             self.env.flush_all()
@@ -132,28 +170,47 @@ class TestPopulate(TransactionCase):
             }  # fmt: skip
             rules = monitor_setup(self.env, today=END, log=lambda *a: None)
             hits = {rule.kind: rule.hit_count for rule in rules}
+            reps = self.env["res.users"].search([("login", "=like", "rep%@demo.example")])
+            flagged = {rule.kind: len(rule.hit_ids.person_id & reps) for rule in rules}
+            open_deals = Lead.search(
+                [("type", "=", "opportunity"), ("active", "=", True), ("stage_id.is_won", "=", False),
+                 ("user_id", "in", reps.ids)]
+            )  # fmt: skip
+            closing = sorted((deal.date_deadline - END).days if deal.date_deadline else None for deal in open_deals)
             churn = rules.filtered(lambda rule: rule.kind == "churn_risk")
             buyers = len(self.env["sale.order"].search([("state", "=", "sale")]).partner_id.commercial_partner_id)
             churn_values = (churn.min_orders, churn.grace_days)
             savepoint.rollback()
         self.env.invalidate_all()
-        # tiny (seed 7): 6 salespeople, 40 customers, 3 of the open deals stalled, 2 churned customers, 1 sales
-        # drop, 2 salespeople whose visits dropped
-        self.assertEqual(counts["signal_stalled_deals"], 3)
+        # tiny (seed 7): 6 salespeople, 40 customers; one salesperson in ten needs attention (at least one: 1),
+        # their open deal stalled and its follow-up late; 1 churned customer (theirs), 1 sales drop, 1
+        # salesperson whose visits dropped
+        self.assertEqual(counts["signal_attention"], 1)
+        self.assertEqual(counts["signal_stalled_deals"], 1)
         self.assertGreaterEqual(signals["stalled"], counts["signal_stalled_deals"])
-        self.assertEqual(counts["signal_churned_customers"], 2)
+        self.assertEqual(counts["signal_churned_customers"], 1)
         self.assertEqual(counts["signal_sales_drops"], 1)
-        self.assertEqual(counts["signal_visit_drops"], 2)
-        self.assertGreaterEqual(counts["signal_visits"], 2 * 10 * 3)  # 10 weeks, 3 to 5 visits a week
+        self.assertEqual(counts["signal_visit_drops"], 1)
+        # each rule flags 1 of the 6 salespeople: at least one, at most max(1, 6 // 7) = 1
+        self.assertEqual(len(reps), 6)
+        self.assertEqual(flagged, {values["kind"]: 1 for _name, _zh, values in MONITOR_RULES})
+        # every open deal has an expected closing date: 7 to 90 days ahead, or 1 to 30 days past for one in
+        # eight (seed 7: 1 of the 6)
+        self.assertTrue(closing and None not in closing, closing)
+        self.assertTrue(all(-30 <= days <= 90 for days in closing), closing)
+        ahead = [days for days in closing if days >= 7]
+        self.assertGreaterEqual(len(ahead), len(closing) * 2 / 3, closing)
+        self.assertTrue(ahead != closing, closing)  # a few already past
+        self.assertGreaterEqual(counts["signal_visits"], 1 * 10 * 3)  # 10 weeks, 3 to 5 visits a week
         self.assertGreater(signals["lost_stages"], 1)  # lost deals are not all lost in the first stage
         self.assertGreater(signals["sourced_leads"], 0)
         self.assertGreater(signals["sourced_orders"], 0)
         self.assertGreater(signals["funnel_stages"], 2)
         self.assertEqual(set(hits), {values["kind"] for _name, _zh, values in MONITOR_RULES})
         self.assertTrue(all(hits.values()), hits)
-        # churn risk watches regular customers (the top quarter's order days: 5 at this scale) 120 days past
+        # churn risk watches regular customers (the top quarter's order days: 5 at this scale) 150 days past
         # their rhythm: a few alerts, not one customer in three as with every customer and 30 days
-        self.assertEqual(churn_values, (5, 120))
+        self.assertEqual(churn_values, (5, 150))
         self.assertLessEqual(hits["churn_risk"], buyers // 10, (hits, buyers))
 
     def test_us_dollar_company_prices_in_dollars(self):
@@ -171,7 +228,8 @@ class TestPopulate(TransactionCase):
                   JOIN res_company c ON c.id = o.company_id
                   JOIN product_product p ON p.id = l.product_id
                   JOIN product_template t ON t.id = p.product_tmpl_id
-                 WHERE o.currency_id = c.currency_id AND t.list_price > 0
+                  JOIN res_users u ON u.id = o.user_id
+                 WHERE o.currency_id = c.currency_id AND t.list_price > 0 AND u.login LIKE 'rep%%@demo.example'
               GROUP BY 1 ORDER BY 1""",
                 [self.env.ref("base.USD").id],
             )
@@ -214,11 +272,23 @@ class TestPopulate(TransactionCase):
             setup(self.env, today=today, log=lambda *a: None)
             self.env.flush_all()
             plan = self.env["spm.quota.plan"].search([("name", "=", "2026 Sales Targets")])
-            lines = plan.line_ids.filtered(lambda line: line.level == "user")
+            # the generated salespeople's (Odoo's demo data has salespeople in teams too)
+            lines = plan.line_ids.filtered(lambda line: line.level == "user" and line.user_id.login.startswith("rep"))
             figures = [(line.attainment, line.actual_amount, line.target) for line in lines]
             attainments = sorted(lines.mapped("attainment"))
             pinned = lines.filtered("is_pinned").mapped("attainment")
             statements = self.env["spm.payout.statement"].search([("plan_id.name", "=", "2026 Sales Commission")])
+            locked = statements.filtered(lambda s: s.run_id.state == "locked")
+            # who approved the paid quarter's statements, and whose name the runs' chatter carries
+            approvals = {(s.approved_by_id.id, s.team_id.user_id.id) for s in locked}
+            leaders = set(locked.team_id.user_id.partner_id.ids)
+            authors = set(
+                self.env["mail.message"]
+                .search([("model", "=", "spm.payout.run"), ("res_id", "in", locked.run_id.ids)])
+                .author_id.ids
+            )
+            self.env.cr.execute("SELECT name->>'zh_CN' FROM spm_career_level ORDER BY sequence")
+            levels_zh = [row[0] for row in self.env.cr.fetchall()]
             payouts = [
                 (s.attainment, s.credited_amount, s.target, s.commission, s.plan_id.cap_amount, s.plan_id.gate)
                 for s in statements
@@ -233,6 +303,11 @@ class TestPopulate(TransactionCase):
         # the demo's promotion path: three levels, a few active development plans, readiness computed
         levels, plans, readiness = career
         self.assertEqual(levels, 3)
+        self.assertEqual(levels_zh, ["销售代表", "高级销售代表", "销售主管"])
+        # each statement of the locked run approved by its team's leader, who signs the chatter, not OdooBot
+        self.assertTrue(approvals)
+        self.assertTrue(all(approver == leader for approver, leader in approvals), approvals)
+        self.assertEqual(leaders, authors)
         self.assertTrue(plans and readiness, career)
         self.assertEqual(len(attainments), 20)
         # each line's attainment is its actual over its target
@@ -275,6 +350,18 @@ class TestPopulate(TransactionCase):
         self.assertEqual(consultative[0], "improved", effects)
         self.assertGreaterEqual(consultative[2], 10)
         self.assertEqual(effects[("Negotiation Workshop", "Average deal size")][0], "no_effect", effects)
+
+    def test_refused_at_once_where_the_demo_people_exist(self):
+        """A database that has the demo's people already (a login of theirs taken): refused before anything
+        is written, with a message that says to use a new database."""
+        self.env["res.users"].create({"name": "Taken", "login": "rep001@demo.example"})
+        companies = self.env["res.company"].search_count([])
+        orders = self.env["sale.order"].search_count([])
+        with self.assertRaisesRegex(UserError, "new database"):
+            generate(self.env, seed=7, scale="tiny", end_date=END, log=lambda *a: None)
+        self.assertEqual(self.env["res.company"].search_count([]), companies)
+        self.assertEqual(self.env["sale.order"].search_count([]), orders)
+        self.assertEqual(self.env["res.users"].search_count([("login", "=like", "%@demo.example")]), 1)
 
     def test_bulk_load_checks_references_after(self):
         """The generator loads tables with their foreign keys set aside: they come back unchanged, and a
