@@ -175,11 +175,55 @@ class _Copy:
     def send(self):
         if self.count:
             self.buffer.seek(0)
+            missing = self._others_required()
             with checks_after_load(self.env.cr, self.table):
+                for column in missing:  # filled below, as the ORM would
+                    self.env.cr.execute(SQL("ALTER TABLE %s ALTER COLUMN %s DROP NOT NULL", *self._names(column)))
                 self.env.cr._obj.copy_expert(
                     f"COPY {self.table} ({', '.join(self.columns)}) FROM STDIN", self.buffer, size=1 << 20
                 )
+                for column in missing:
+                    self._fill(column)
+                    self.env.cr.execute(SQL("ALTER TABLE %s ALTER COLUMN %s SET NOT NULL", *self._names(column)))
         return self.count
+
+    def _names(self, column):
+        return SQL.identifier(self.table), SQL.identifier(column)
+
+    def _model(self):
+        return next((model for model in self.env.registry.values() if model._table == self.table and model._auto), None)
+
+    def _others_required(self):
+        """Required columns the generator does not write, that another installed module adds (Inventory's
+        picking policy and warehouse on sale orders, say): filled after the load by the field's compute
+        or default, as the ORM fills them on create."""
+        self.env.cr.execute(
+            """SELECT column_name FROM information_schema.columns
+                WHERE table_name = %s AND is_nullable = 'NO' AND column_default IS NULL""",
+            [self.table],
+        )
+        model = self._model()
+        return [
+            column
+            for (column,) in self.env.cr.fetchall()
+            if column not in self.columns and model is not None and column in model._fields
+        ]
+
+    def _fill(self, column):
+        Model = self.env[self._model()._name]
+        field = Model._fields[column]
+        self.env.cr.execute(SQL("SELECT id FROM %s WHERE %s IS NULL", *self._names(column)))
+        records = Model.browse([row[0] for row in self.env.cr.fetchall()])
+        if not records:
+            return
+        if field.compute and field.store:
+            self.env.add_to_compute(field, records)
+            records.flush_recordset([column])
+        else:
+            value = Model.default_get([column]).get(column)
+            self.env.cr.execute(
+                SQL("UPDATE %s SET %s = %s WHERE id = ANY(%s)", *self._names(column), value, records.ids)
+            )
 
 
 class Generator:
