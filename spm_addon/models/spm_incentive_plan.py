@@ -219,12 +219,37 @@ class SpmIncentivePlan(models.Model):
         """{user id: target} of the plan's quota measure over [date_from, date_to], as a payout run reads
         it. Callers decide who may see it."""
         self.ensure_one()
-        return (
-            self.env["spm.quota.line"]
-            .sudo()
-            ._read_user_targets(
-                self.quota_measure_id or self.measure_id, users.ids, date_from, date_to, self.company_id.ids
-            )
+        Line = self.env["spm.quota.line"].sudo()
+        measure = self.quota_measure_id or self.measure_id
+        targets = Line._read_user_targets(measure, users.ids, date_from, date_to, self.company_id.ids)
+        if self._prorates(users, date_from, date_to):
+            # a plan that does not pay on quota may run on a period that cuts its quota periods (monthly
+            # runs on a yearly quota): its targets read prorated by days, as the run and What-If say
+            for user_id, lines in Line._read_user_lines(
+                measure, users.ids, date_from, date_to, self.company_id.ids
+            ).items():
+                prorated = engine_attainment.prorated_target(lines, date_from, date_to)
+                if prorated is not None:
+                    targets[user_id] = prorated
+        return targets
+
+    def _prorates(self, users, date_from, date_to):
+        """Whether the targets of [date_from, date_to] read prorated by days: in a plan that does not pay on
+        quota, a period that cuts a quota period (one that pays on quota refuses it: _period_mismatch)."""
+        return not self._pays_on_quota() and any(
+            start < date_from or end > date_to for start, end in self._quota_periods(users, date_from, date_to)
+        )
+
+    def _proration_note(self, users, date_from, date_to):
+        """What the screen says of prorated targets, or ""."""
+        if not self._prorates(users, date_from, date_to):
+            return ""
+        return self.env._(
+            "Targets prorated by days: the period %(date_from)s – %(date_to)s cuts the salespeople's quota periods "
+            "(a target is set for a whole quota period). The commission of %(plan)s does not depend on them.",
+            date_from=format_date(self.env, date_from),
+            date_to=format_date(self.env, date_to),
+            plan=self.name,
         )
 
     def _quota_periods(self, users, date_from, date_to):

@@ -68,6 +68,10 @@ class SpmPayoutRun(models.Model):
         help="What the run pays on the statements you can open.",
     )
     summary = fields.Char(compute="_compute_summary", groups=TOTALS)
+    target_note = fields.Char(
+        string="Targets", compute="_compute_target_note",
+        help="Whether the run reads its salespeople's targets prorated by days (its period cuts their quota periods).",
+    )  # fmt: skip
 
     @api.depends("statement_ids.amount", "statement_ids.approved_by_id")
     def _compute_run_figures(self):
@@ -97,6 +101,16 @@ class SpmPayoutRun(models.Model):
         }
         for run in self:
             run.scope_statement_count, run.scope_amount = totals.get(run._origin.id, (0, 0.0))
+
+    @api.depends("plan_id", "date_from", "date_to")
+    def _compute_target_note(self):
+        for run in self:
+            plan = run.plan_id.sudo()
+            run.target_note = (
+                plan._proration_note(plan._participants(), run.date_from, run.date_to)
+                if plan and run.date_from and run.date_to and run.date_from <= run.date_to
+                else False
+            )
 
     @api.depends("statement_count", "approved_count", "total_amount", "scope_statement_count", "scope_amount")
     @api.depends_context("uid")

@@ -472,3 +472,30 @@ class TestIncentive(SpmCommon):
         clawback = self._statement(q2, self.rep1).line_ids
         self.assertEqual((clawback.kind, clawback.res_id, clawback.origin_line_id), ("clawback", refund.id, paid))
         self.assertAlmostEqual(clawback.amount, -5_000.0)
+
+    def test_flat_run_on_part_of_a_quota_period_reads_its_target_prorated(self):
+        """A flat commission (what it pays does not depend on the quota) run monthly on a yearly quota:
+        the month's target reads prorated by days, and the run and What-If say so; never a silent 0."""
+        self._order(self.rep1, 4_000, date(2026, 1, 10))
+        plan = self._commission_plan(rate_type="flat", flat_rate=5.0, tier_ids=[])
+        run = self._run(plan, date(2026, 1, 1), date(2026, 1, 31), name="January")
+        statement = self._statement(run, self.rep1)
+        # rep1's 2026 quota is 100,000: January's 31 of 365 days = 8,493.15; 4,000 of it = 47.1 %; 5 % of
+        # 4,000 = 200, whatever the target
+        self.assertAlmostEqual(statement.target, 8_493.15, places=2)
+        self.assertAlmostEqual(statement.attainment, 47.1, places=1)
+        self.assertAlmostEqual(statement.commission, 200.0)
+        self.assertIn("prorated by days", run.target_note)
+        Simulate = self.env["spm.payout.simulate"]
+        what_if = Simulate.create(
+            {"plan_id": plan.id, "user_id": self.rep1.id, "date_from": date(2026, 1, 1), "date_to": date(2026, 1, 31)}
+        )
+        self.assertAlmostEqual(what_if.target, 8_493.15, places=2)
+        self.assertIn("prorated by days", what_if.target_note)
+        self.assertFalse(what_if.period_warning)
+        # the whole quota period reads the whole target, and says nothing
+        year = Simulate.create(
+            {"plan_id": plan.id, "user_id": self.rep1.id, "date_from": date(2026, 1, 1), "date_to": date(2026, 12, 31)}
+        )
+        self.assertEqual(year.target, 100_000)
+        self.assertFalse(year.target_note)

@@ -68,6 +68,11 @@ class SpmPayoutSimulate(models.TransientModel):
         compute="_compute_period_warning",
         help="Why the period cannot be paid as it is: it cuts a quota period, whose target is set as a whole.",
     )
+    target_note = fields.Char(
+        compute="_compute_period_warning",
+        help="Whether the target reads prorated by days (the period cuts a quota period, in a plan that does not "
+        "pay on quota).",
+    )
 
     @api.depends("plan_id")
     def _compute_period(self):
@@ -99,11 +104,11 @@ class SpmPayoutSimulate(models.TransientModel):
     @api.depends("plan_id", "user_id", "date_from", "date_to", *PLAN_RATES)
     def _compute_period_warning(self):
         for wizard in self:
-            wizard.period_warning = (
-                wizard._virtual_plan().sudo()._period_mismatch(wizard.user_id, wizard.date_from, wizard.date_to)
-                if wizard._may_read_figures() and wizard.date_from <= wizard.date_to
-                else False
-            )
+            wizard.period_warning = wizard.target_note = False
+            if wizard._may_read_figures() and wizard.date_from <= wizard.date_to:
+                plan = wizard._virtual_plan().sudo()
+                wizard.period_warning = plan._period_mismatch(wizard.user_id, wizard.date_from, wizard.date_to)
+                wizard.target_note = plan._proration_note(wizard.user_id, wizard.date_from, wizard.date_to)
 
     @api.depends("plan_id")
     def _compute_plan_values(self):
