@@ -343,10 +343,10 @@ class TestAccessMatrix(SpmCommon):
             env["spm.payout.simulate"].with_user(cls.rep3).create({"plan_id": incentive.id, "user_id": cls.rep3.id})
         )
 
-        def job(user, company=cls.company):
+        def job(user, company=cls.company):  # ended jobs: one record has one open job at a time
             return env["spm.job"].create(
                 {"name": "Start", "res_model": campaign._name, "res_id": campaign.id, "step": "_job_start",
-                 "user_id": user.id, "company_id": company.id}
+                 "user_id": user.id, "company_id": company.id, "state": "done"}
             )  # fmt: skip
 
         def report(line):
