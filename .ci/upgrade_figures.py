@@ -9,16 +9,24 @@ a boolean, and a digest of all the values in id order (texts, dates, links). ``c
 figures of the same records now and prints each difference: a record or field gone, a figure changed.
 It exits 1 when there is one. Records and fields the new version adds are not compared; nothing is
 recomputed (write_date and write_uid are left out: an upgrade may write a record without changing it).
+
+A release that changes figures on purpose says so in ``spm_addon/migrations/<version>/changes.json``:
+``{"model": {"domain": [...], "fields": [...], "why": "..."}}``: those fields of the records the domain
+finds are left out of both figures (the records themselves and every other field are still compared);
+the changes of the releases after the previous one (``.ci/previous-release``) apply.
 """
 
 # pylint: disable=print-used
 import argparse
+import glob
 import json
+import os
 import sys
 
 import odoo
 from odoo.tools import SQL, config
 
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SKIPPED = {"id", "write_date", "write_uid"}
 NUMBERS = {"integer", "float", "monetary"}
 CATEGORIES = {"selection", "boolean"}
@@ -80,13 +88,44 @@ def _field_figures(env, model, field, ids):
     return figures
 
 
+def _version(text):
+    return tuple(int(part) for part in text.split("."))
+
+
+def _changes():
+    """{model: [(domain, fields)]} that the releases since the previous one change on purpose."""
+    with open(os.path.join(ROOT, ".ci", "previous-release"), encoding="utf-8") as src:
+        previous = _version(src.read().split()[0])
+    changes = {}
+    for path in sorted(glob.glob(os.path.join(ROOT, "spm_addon", "migrations", "*", "changes.json"))):
+        if _version(os.path.basename(os.path.dirname(path))) <= previous:
+            continue
+        with open(path, encoding="utf-8") as src:
+            for model, change in json.load(src).items():
+                changes.setdefault(model, []).append((change["domain"], set(change["fields"])))
+    return changes
+
+
+def _ids_of(env, model, fname, ids, changes):
+    """``ids`` less the records whose field ``fname`` a release changes on purpose."""
+    left_out = set()
+    for domain, fnames in changes.get(model._name, ()):
+        if fname in fnames:
+            left_out.update(model.with_context(active_test=False).search(domain).ids)
+    return [record_id for record_id in ids if record_id not in left_out]
+
+
 def snapshot(env):
     result = {}
+    changes = _changes()
     for name, model in _models(env):
         ids = [row[0] for row in env.execute_query(SQL("SELECT id FROM %s ORDER BY id", SQL.identifier(model._table)))]
         result[name] = {
             "ids": ids,
-            "fields": {fname: _field_figures(env, model, field, ids) for fname, field in _fields(model)},
+            "fields": {
+                fname: _field_figures(env, model, field, _ids_of(env, model, fname, ids, changes))
+                for fname, field in _fields(model)
+            },
         }
     return result
 
@@ -94,6 +133,7 @@ def snapshot(env):
 def compare(env, before):
     """Differences between the snapshot ``before`` and the same records now, one line each."""
     diffs = []
+    changes = _changes()
     for name, old in before.items():
         if name not in env.registry:
             diffs.append(f"{name}: the model is gone ({len(old['ids'])} records)")
@@ -112,7 +152,7 @@ def compare(env, before):
                 continue
             if missing:
                 continue  # the digests cover the records that were there: reported above
-            figures = _field_figures(env, model, field, kept)
+            figures = _field_figures(env, model, field, _ids_of(env, model, fname, kept, changes))
             for key, value in old_figures.items():
                 if figures.get(key) != value:
                     diffs.append(f"{name}.{fname}: {key} was {value}, is now {figures.get(key)}")
