@@ -548,60 +548,53 @@ class SpmQuotaLine(models.Model):
     def _read_user_targets(self, measure, user_ids, date_from, date_to, company_ids=None):
         """{user id: target} of ``measure`` over [date_from, date_to]: the sum of each salesperson's
         finest quota lines inside the period, from active, locked or closed plans (one query)."""
-        self.flush_model()
-        self.env["spm.quota.plan"].flush_model()
-        rows = self.env.execute_query(
-            SQL(
-                """
-                SELECT line.user_id, SUM(line.target)
-                  FROM spm_quota_line line
-                  JOIN spm_quota_plan plan ON plan.id = line.plan_id
-                 WHERE plan.measure_id = %(measure)s
-                   AND plan.state IN ('active', 'locked', 'closed')
-                   AND (%(no_company)s OR plan.company_id = ANY(%(companies)s))
-                   AND line.user_id = ANY(%(users)s)
-                   AND line.date_from >= %(date_from)s AND line.date_to <= %(date_to)s
-                   AND NOT EXISTS (SELECT 1 FROM spm_quota_line child WHERE child.parent_id = line.id)
-              GROUP BY line.user_id
-                """,
-                measure=measure.id,
-                no_company=not company_ids,
-                companies=list(company_ids or []),
-                users=list(user_ids),
-                date_from=date_from,
-                date_to=date_to,
-            )
-        )
+        rows = self._query_leaf_lines(
+            SQL("line.user_id, SUM(line.target)"),
+            SQL("line.date_from >= %s AND line.date_to <= %s", date_from, date_to),
+            measure, user_ids, company_ids, group=True,
+        )  # fmt: skip
         return {user_id: float(total or 0.0) for user_id, total in rows}
 
     def _read_user_lines(self, measure, user_ids, date_from, date_to, company_ids=None):
         """{user id: [(date_from, date_to, target)]}: each salesperson's finest quota lines of ``measure``
         overlapping [date_from, date_to], from active, locked or closed plans (one query); to prorate
         with ``engine.attainment.prorated_target``."""
+        rows = self._query_leaf_lines(
+            SQL("line.user_id, line.date_from, line.date_to, line.target"),
+            SQL("line.date_from <= %s AND line.date_to >= %s", date_to, date_from),
+            measure, user_ids, company_ids,
+        )  # fmt: skip
+        lines = defaultdict(list)
+        for user_id, line_from, line_to, target in rows:
+            lines[user_id].append((line_from, line_to, float(target or 0.0)))
+        return dict(lines)
+
+    def _query_leaf_lines(self, columns, period, measure, user_ids, company_ids, group=False):
+        """``columns`` of the salespeople's finest quota lines of ``measure`` whose dates meet ``period``,
+        from active, locked or closed plans (of ``company_ids``, else any), grouped by salesperson if
+        ``group``."""
         self.flush_model()
         self.env["spm.quota.plan"].flush_model()
-        rows = self.env.execute_query(
+        return self.env.execute_query(
             SQL(
                 """
-                SELECT line.user_id, line.date_from, line.date_to, line.target
+                SELECT %(columns)s
                   FROM spm_quota_line line
                   JOIN spm_quota_plan plan ON plan.id = line.plan_id
                  WHERE plan.measure_id = %(measure)s
                    AND plan.state IN ('active', 'locked', 'closed')
                    AND (%(no_company)s OR plan.company_id = ANY(%(companies)s))
                    AND line.user_id = ANY(%(users)s)
-                   AND line.date_from <= %(date_to)s AND line.date_to >= %(date_from)s
+                   AND %(period)s
                    AND NOT EXISTS (SELECT 1 FROM spm_quota_line child WHERE child.parent_id = line.id)
+                %(group)s
                 """,
+                columns=columns,
                 measure=measure.id,
                 no_company=not company_ids,
                 companies=list(company_ids or []),
                 users=list(user_ids),
-                date_from=date_from,
-                date_to=date_to,
+                period=period,
+                group=SQL("GROUP BY line.user_id") if group else SQL(),
             )
         )
-        lines = defaultdict(list)
-        for user_id, line_from, line_to, target in rows:
-            lines[user_id].append((line_from, line_to, float(target or 0.0)))
-        return dict(lines)
